@@ -1,0 +1,55 @@
+// Builds the Fastify app from a context: cross-cutting plugins first, then each feature's routes.
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppContext } from './context.ts';
+import { authPlugin } from './features/auth/plugin.ts';
+import { authRoutes } from './features/auth/routes.ts';
+import { healthRoutes } from './features/health/routes.ts';
+import { registryRoutes } from './features/registry/routes.ts';
+import { importRoutes } from './features/imports/routes.ts';
+import { auditRoutes } from './features/audit/routes.ts';
+import { sendProblem, problemFromError } from './lib/http.ts';
+import { AppError } from './lib/errors.ts';
+
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
+  });
+
+  app.setErrorHandler((error, request, reply) => sendProblem(reply, problemFromError(error as Error, request)));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new AppError(404, `No route ${request.method} ${request.url.split('?')[0]}`).toProblem()),
+  );
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Probity API', version: '0.1.0', description: '政务诚信与作风建设考核评估平台 API' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'probity_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes, { ctx });
+  await app.register(authPlugin, { ctx });
+  await app.register(authRoutes, { ctx, prefix: '/api/auth' });
+  await app.register(registryRoutes, { ctx, prefix: '/api' });
+  await app.register(importRoutes, { ctx, prefix: '/api/imports' });
+  await app.register(auditRoutes, { ctx, prefix: '/api' });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app as unknown as FastifyInstance;
+}

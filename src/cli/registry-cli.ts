@@ -1,0 +1,100 @@
+// CLI: migrate, demo, import, user add, token add.
+import fs from 'node:fs';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { migrateToLatest } from '../db/migrate.ts';
+import { addToken, addUser } from '../features/auth/service.ts';
+import { loadDemo } from '../features/demo/service.ts';
+import { IMPORT_KINDS } from '../features/imports/kinds.ts';
+import * as importRepo from '../features/imports/repo.ts';
+import { checkKind, executeJob, jobView, openJob } from '../features/imports/service.ts';
+import { AppError } from '../lib/errors.ts';
+import { action, promptHidden, readStdin, withContext } from './runtime.ts';
+
+export function registerRegistryCommands(program: Command) {
+  program.command('migrate').description('apply database migrations (also done at every start)').action(
+    action(async () => {
+      await withContext('probity migrate', async (ctx) => {
+        const applied = await migrateToLatest(ctx.db);
+        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+      });
+    }),
+  );
+
+  program.command('demo').description('load the deterministic demo province (idempotent)')
+    .option('--staff <n>', 'number of staff', '2000')
+    .option('--seed <s>', 'seed for names, ID numbers and phones', 'probity-demo')
+    .action(action(async (opts: { staff: string; seed: string }) => {
+      const staff = Number(opts.staff);
+      if (!Number.isInteger(staff) || staff < 0) throw new AppError(400, '--staff must be a non-negative integer');
+      await withContext('probity demo', async (ctx) => {
+        const result = await loadDemo({ db: ctx.db, cipher: ctx.cipher }, { staff, seed: opts.seed }, (s) => process.stderr.write(`loading ${s}\n`));
+        process.stdout.write(`demo province loaded: ${result.units} units, ${result.staff} staff, ${result.users.length} demo accounts\n`);
+      });
+    }));
+
+  program.command('import').description(`import a CSV or XLSX file: ${IMPORT_KINDS.join(' | ')}`)
+    .argument('<kind>', IMPORT_KINDS.join(' | '))
+    .argument('<file>', 'CSV (UTF-8) or XLSX file; the first row names the columns')
+    .option('--report <file>', 'write every refused row (row, field, reason) to this CSV file')
+    .action(action(async (kindArg: string, fileArg: string, opts: { report?: string }) => {
+      const kind = checkKind(kindArg);
+      const file = path.resolve(fileArg);
+      if (!fs.existsSync(file)) throw new AppError(404, `no such file: ${fileArg}`);
+      await withContext('probity import', async (ctx) => {
+        const deps = { db: ctx.db, cipher: ctx.cipher };
+        const { job, resumed } = await openJob(deps, { kind, file, fileName: path.basename(file), keepFile: false, createdBy: null });
+        if (resumed) process.stderr.write(`resuming import #${job.id} after row ${job.processed_rows}\n`);
+        const bar = new cliProgress.SingleBar({ format: `${kind} [{bar}] {percentage}% | {value}/{total} rows | {eta}s left`, stream: process.stderr }, cliProgress.Presets.shades_classic);
+        let started = false;
+        const done = await executeJob(deps, job, file, { kind: 'all' }, (n, total) => {
+          if (!started) { bar.start(total, n); started = true; } else bar.update(n);
+        }).finally(() => bar.stop());
+        const v = jobView(done);
+        process.stdout.write(`import #${v.id} ${v.status}: ${v.processedRows} rows read, ${v.inserted} inserted, ${v.updated} updated, ${v.unchanged} unchanged, ${v.errorRows} refused\n`);
+        await reportErrors(ctx.db, v.id, v.errorRows, opts.report);
+      });
+    }));
+
+  const user = program.command('user').description('manage sign-in accounts');
+  user.command('add').description('add a user; the password is prompted for or read from stdin')
+    .requiredOption('--username <u>')
+    .requiredOption('--role <r>', 'admin | organizer | inspector | unit_head | staff | assessor | observer')
+    .option('--scope <code>', 'data scope: a unit code or region code (default: everything)')
+    .option('--staff <code>', "the staff record a 'staff' account belongs to")
+    .option('--display-name <name>')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(action(async (opts: { username: string; role: string; scope?: string; staff?: string; displayName?: string; passwordStdin?: boolean }) => {
+      const password = opts.passwordStdin ? (await readStdin()).replace(/\r?\n$/, '') : await promptHidden('Password: ');
+      await withContext('probity user add', async (ctx) => {
+        const u = await addUser(ctx, { username: opts.username, password, role: opts.role, scopeCode: opts.scope, staffCode: opts.staff, displayName: opts.displayName });
+        process.stdout.write(`user ${u.username} added with role ${u.role}\n`);
+      });
+    }));
+
+  const token = program.command('token').description('manage bearer tokens for machines');
+  token.command('add').description('create a bearer token; it is printed once and only its hash is kept')
+    .requiredOption('--name <n>')
+    .requiredOption('--role <r>', 'ingest | admin')
+    .action(action(async (opts: { name: string; role: string }) => {
+      await withContext('probity token add', async (ctx) => {
+        const t = await addToken(ctx, opts);
+        process.stdout.write(`${t.token}\n`);
+        process.stderr.write(`token ${t.name} (${t.role}) created; store it now, it cannot be shown again\n`);
+      });
+    }));
+}
+
+async function reportErrors(db: Parameters<typeof importRepo.listErrors>[0], jobId: number, count: number, reportFile?: string) {
+  if (!count) return;
+  const first = await importRepo.listErrors(db, jobId, { page: 1, pageSize: reportFile ? 1_000_000 : 20 });
+  const lines = first.items.map((e) => `${e.row_number},${e.field},"${e.reason.replace(/"/g, '""')}"`);
+  if (reportFile) {
+    fs.writeFileSync(reportFile, ['row,field,reason', ...lines].join('\n') + '\n');
+    process.stdout.write(`row report written to ${reportFile}\n`);
+  } else {
+    process.stdout.write(['row,field,reason', ...lines].join('\n') + '\n');
+    if (first.total > 20) process.stdout.write(`... ${first.total - 20} more; use --report FILE for all of them\n`);
+  }
+}

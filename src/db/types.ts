@@ -1,0 +1,152 @@
+// Table types for Kysely, written by hand beside the migrations (one place to read the schema).
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export interface MetaTable { key: string; value: unknown }
+
+export type RegionLevel = 'province' | 'city' | 'county' | 'township';
+export interface RegionsTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  level: RegionLevel;
+  parent_id: number | null;
+  path: string;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type UnitCategory = 'window_service' | 'law_enforcement' | 'general_admin';
+export interface UnitsTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  category: UnitCategory;
+  region_id: number;
+  parent_id: number | null;
+  path: string;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type StaffLevel = 'leader' | 'base';
+export type StaffStatus = 'candidate' | 'active' | 'departed';
+export interface StaffTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  unit_id: number;
+  position: string;
+  level: StaffLevel;
+  status: StaffStatus;
+  entered_on: string | null;
+  departed_on: string | null;
+  id_number_enc: Uint8Array | null;
+  id_number_index: Uint8Array | null;
+  phone_enc: Uint8Array | null;
+  phone_index: Uint8Array | null;
+  content_hmac: Uint8Array;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ServiceItemsTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  unit_id: number;
+  promised_days: number;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  display_name: Generated<string>;
+  password_hash: string;
+  role: string;
+  scope_region_id: number | null;
+  scope_unit_id: number | null;
+  staff_id: number | null;
+  disabled: Generated<boolean>;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: number;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  token_hash: string;
+  role: string;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface AccessLogTable {
+  id: Generated<number>;
+  actor_user_id: number;
+  subject_type: string;
+  subject_id: number;
+  action: string;
+  reason: string | null;
+  at: CreatedAt;
+}
+
+export type ImportStatus = 'running' | 'completed' | 'failed';
+export interface ImportJobsTable {
+  id: Generated<number>;
+  kind: string;
+  file_name: string;
+  file_sha256: string;
+  file_path: string | null;
+  status: ImportStatus;
+  total_rows: number | null;
+  processed_rows: Generated<number>;
+  inserted: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  error_count: Generated<number>;
+  failure: string | null;
+  created_by: number | null;
+  started_at: CreatedAt;
+  finished_at: Date | null;
+}
+
+export interface ImportErrorsTable {
+  job_id: number;
+  row_number: number;
+  field: string;
+  reason: string;
+}
+
+export interface DB {
+  meta: MetaTable;
+  regions: RegionsTable;
+  units: UnitsTable;
+  staff: StaffTable;
+  service_items: ServiceItemsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  access_log: AccessLogTable;
+  import_jobs: ImportJobsTable;
+  import_errors: ImportErrorsTable;
+}

@@ -1,0 +1,64 @@
+// Who is asking, and what they may see. Built once per request by the auth plugin and passed to
+// services, which do every permission and scope check (routes never decide).
+import { forbidden, unauthorized } from '../../lib/errors.ts';
+
+export const ROLES = ['admin', 'organizer', 'inspector', 'unit_head', 'staff', 'assessor', 'observer'] as const;
+export type UserRole = (typeof ROLES)[number];
+/** Machine roles, for bearer tokens only. */
+export const TOKEN_ROLES = ['ingest', 'admin'] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+export type Role = UserRole | TokenRole;
+
+/** Data scope (分级授权): everything, a region subtree, or a unit subtree. Paths are '/id/id/'. */
+export type Scope =
+  | { kind: 'all' }
+  | { kind: 'region'; regionId: number; path: string }
+  | { kind: 'unit'; unitId: number; path: string };
+
+export interface Principal {
+  kind: 'user' | 'token';
+  id: number;
+  name: string;
+  role: Role;
+  scope: Scope;
+  /** The staff record a civil servant's account belongs to: they see only that one. */
+  staffId: number | null;
+}
+
+export type Permission =
+  | 'registry.read'
+  | 'registry.write'
+  | 'staff.read'
+  | 'staff.reveal'
+  | 'imports.run'
+  | 'imports.read'
+  | 'access_log.read'
+  | 'users.manage';
+
+const GRANTS: Record<Permission, readonly Role[]> = {
+  'registry.read': ['admin', 'organizer', 'inspector', 'unit_head', 'staff', 'assessor', 'observer'],
+  'registry.write': ['admin', 'organizer'],
+  // Observers and assessors see the process, not people's private records.
+  'staff.read': ['admin', 'organizer', 'inspector', 'unit_head', 'staff'],
+  'staff.reveal': ['admin', 'inspector'],
+  'imports.run': ['admin', 'organizer'],
+  'imports.read': ['admin', 'organizer'],
+  'access_log.read': ['admin', 'inspector'],
+  'users.manage': ['admin'],
+};
+
+export function can(principal: Principal, permission: Permission): boolean {
+  return GRANTS[permission].includes(principal.role);
+}
+
+export function requirePrincipal(principal: Principal | null | undefined): Principal {
+  if (!principal) throw unauthorized();
+  return principal;
+}
+
+/** Throws 401 without a principal and 403 without the permission; returns the principal. */
+export function authorize(principal: Principal | null | undefined, permission: Permission): Principal {
+  const p = requirePrincipal(principal);
+  if (!can(p, permission)) throw forbidden(`Role ${p.role} may not ${permission.replace('.', ' ')}`);
+  return p;
+}

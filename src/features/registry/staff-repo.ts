@@ -1,0 +1,101 @@
+// SQL for staff (政务人员). Personal fields arrive here already encrypted; this file never sees plaintext.
+import { sql } from 'kysely';
+import type { StaffLevel, StaffStatus } from '../../db/types.ts';
+import { offsetOf, type SortSpec } from '../../lib/pagination.ts';
+import type { Scope } from '../auth/principal.ts';
+import type { Executor } from './repo.ts';
+import { unitInScope } from './scope.ts';
+
+const staffColumns = [
+  'st.id', 'st.code', 'st.name', 'st.position', 'st.level', 'st.status', 'st.entered_on', 'st.departed_on',
+  'st.id_number_enc', 'st.phone_enc', 'st.version', 'st.updated_at', 'st.unit_id',
+  'u.code as unit_code', 'u.name as unit_name',
+] as const;
+
+export interface StaffVisibility {
+  scope: Scope;
+  /** A civil servant sees only their own record. */
+  onlyStaffId: number | null;
+}
+
+function staffQuery(db: Executor, v: StaffVisibility) {
+  let q = db.selectFrom('staff as st').innerJoin('units as u', 'u.id', 'st.unit_id').where((eb) => unitInScope(eb, v.scope));
+  if (v.onlyStaffId !== null) q = q.where('st.id', '=', v.onlyStaffId);
+  return q;
+}
+
+export async function findStaff(db: Executor, v: StaffVisibility, code: string) {
+  return staffQuery(db, v).select(staffColumns).where('st.code', '=', code).executeTakeFirst();
+}
+
+export interface StaffFilter {
+  unitCode?: string;
+  status?: StaffStatus;
+  level?: StaffLevel;
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+export async function listStaff(db: Executor, v: StaffVisibility, f: StaffFilter, sort: SortSpec<string>) {
+  let query = staffQuery(db, v);
+  if (f.unitCode) {
+    // A unit filter includes its sub-units (科室 under a 局).
+    query = query.where('u.path', 'like', db.selectFrom('units').select(sql<string>`path || '%'`.as('p')).where('code', '=', f.unitCode));
+  }
+  if (f.status) query = query.where('st.status', '=', f.status);
+  if (f.level) query = query.where('st.level', '=', f.level);
+  if (f.q) query = query.where((eb) => eb.or([eb('st.name', 'like', `%${f.q}%`), eb('st.code', 'like', `${f.q}%`)]));
+  const [items, total] = await Promise.all([
+    query.select(staffColumns).orderBy(sql.ref(sort.column), sort.direction).orderBy('st.id').limit(f.pageSize).offset(offsetOf(f)).execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+export interface StaffRow {
+  code: string;
+  name: string;
+  unit_id: number;
+  position: string;
+  level: StaffLevel;
+  status: StaffStatus;
+  entered_on: string | null;
+  departed_on: string | null;
+  id_number_enc: Uint8Array | null;
+  id_number_index: Uint8Array | null;
+  phone_enc: Uint8Array | null;
+  phone_index: Uint8Array | null;
+  content_hmac: Uint8Array;
+}
+
+/**
+ * Batch upsert by code. A row is only rewritten when its keyed content digest differs, so loading
+ * the same file twice changes nothing. Returns the rows that were inserted or updated.
+ */
+export async function upsertStaff(db: Executor, rows: StaffRow[]) {
+  if (!rows.length) return [];
+  const set = ['name', 'unit_id', 'position', 'level', 'status', 'entered_on', 'departed_on', 'id_number_enc', 'id_number_index', 'phone_enc', 'phone_index', 'content_hmac'] as const;
+  return db
+    .insertInto('staff')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .column('code')
+        .doUpdateSet((eb) => ({
+          ...Object.fromEntries(set.map((c) => [c, eb.ref(`excluded.${c}`)])),
+          version: sql`staff.version + 1`,
+          updated_at: new Date(),
+        }))
+        .where('staff.content_hmac', '<>', (eb) => eb.ref('excluded.content_hmac')),
+    )
+    .returning(['id', 'code', 'version', sql<boolean>`(xmax = 0)`.as('inserted')])
+    .execute();
+}
+
+/** Which of these ID-number indexes already belong to someone, and to which staff code. */
+export async function ownersOfIdNumbers(db: Executor, indexes: Uint8Array[]) {
+  if (!indexes.length) return new Map<string, string>();
+  const rows = await db.selectFrom('staff').select(['code', 'id_number_index']).where('id_number_index', 'in', indexes).execute();
+  return new Map(rows.map((r) => [Buffer.from(r.id_number_index!).toString('base64'), r.code]));
+}

@@ -1,0 +1,72 @@
+// Field encryption, blind indexes, password hashing and tokens — node:crypto only.
+import crypto from 'node:crypto';
+import { promisify } from 'node:util';
+
+const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
+
+const VERSION = 1; // first byte of every ciphertext, so keys/algorithms can rotate later
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** AES-256-GCM for personal fields, plus HMAC-SHA256 blind indexes for equality lookups. */
+export class FieldCipher {
+  private readonly encKey: Buffer;
+  private readonly indexKey: Buffer;
+
+  constructor(dataKey: Buffer) {
+    if (dataKey.length !== 32) throw new Error('the data key must be 32 bytes');
+    // Separate subkeys so the index can never be used to attack the ciphertexts.
+    this.encKey = Buffer.from(crypto.hkdfSync('sha256', dataKey, Buffer.alloc(0), 'probity field encryption', 32));
+    this.indexKey = Buffer.from(crypto.hkdfSync('sha256', dataKey, Buffer.alloc(0), 'probity blind index', 32));
+  }
+
+  encrypt(plain: string): Buffer {
+    const iv = crypto.randomBytes(IV_BYTES);
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.encKey, iv);
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+  }
+
+  decrypt(data: Uint8Array): string {
+    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    if (buf[0] !== VERSION) throw new Error('unknown ciphertext version');
+    const iv = buf.subarray(1, 1 + IV_BYTES);
+    const tag = buf.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
+    const decipher = crypto.createDecipheriv('aes-256-gcm', this.encKey, iv);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(buf.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+  }
+
+  /** Deterministic keyed digest: lets us find or dedupe by a value without storing it. */
+  blindIndex(purpose: string, value: string): Buffer {
+    return crypto.createHmac('sha256', this.indexKey).update(purpose).update('\0').update(value).digest();
+  }
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return crypto.createHash('sha256').update(data).digest('hex');
+}
+
+/** A URL-safe random secret with a recognisable prefix (for sessions and API tokens). */
+export function randomToken(prefix: string, bytes = 32): string {
+  return `${prefix}_${crypto.randomBytes(bytes).toString('base64url')}`;
+}
+
+// scrypt N=2^15, r=8, p=1: ~50 ms here, OWASP's recommended minimum work factor.
+const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = crypto.randomBytes(16);
+  const hash = await scrypt(password, salt, 32, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem,
+  });
+  return crypto.timingSafeEqual(actual, expected);
+}

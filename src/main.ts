@@ -1,0 +1,19 @@
+// CLI entry: `probity <command>`. Every command reads the same configuration as the server.
+import { Command } from 'commander';
+import { registerRegistryCommands } from './cli/registry-cli.ts';
+import { action } from './cli/runtime.ts';
+import { serve } from './cli/serve.ts';
+
+const program = new Command()
+  .name('probity')
+  .description('Probity — 政务诚信与作风建设考核评估平台 (government integrity and work-style assessment)')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(`probity: ${str.replace(/^error: /, '')}`) });
+
+program.command('serve').description('run the server (default 127.0.0.1:8080; see README for configuration)').action(action(serve));
+registerRegistryCommands(program);
+
+program.exitOverride((err) => {
+  process.exit(err.exitCode === 0 ? 0 : 2);
+});
+await program.parseAsync(process.argv);
