@@ -46,7 +46,7 @@ export function registerRegistryCommands(program: Command) {
         const deps = { db: ctx.db, cipher: ctx.cipher };
         const { job, resumed } = await openJob(deps, { kind, file, fileName: path.basename(file), keepFile: false, createdBy: null });
         if (resumed) process.stderr.write(`resuming import #${job.id} after row ${job.processed_rows}\n`);
-        const bar = new cliProgress.SingleBar({ format: `${kind} [{bar}] {percentage}% | {value}/{total} rows | {eta}s left`, stream: process.stderr }, cliProgress.Presets.shades_classic);
+        const bar = new cliProgress.SingleBar({ format: `${kind} [{bar}] {percentage}% | {value}/{total} rows | {eta}s left`, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000 }, cliProgress.Presets.shades_classic);
         let started = false;
         const done = await executeJob(deps, job, file, { kind: 'all' }, (n, total) => {
           if (!started) { bar.start(total, n); started = true; } else bar.update(n);

@@ -35,7 +35,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
 /** dataDir undefined → an in-memory database (tests). */
 export async function openPGlite(dataDir?: string): Promise<Database> {
   if (dataDir) fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  const client = new PGlite(dataDir, { parsers: { [DATE_OID]: identity } });
+  const client = new PGlite(dataDir);
   await client.waitReady;
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
   return { db, kind: 'pglite', close: () => db.destroy() };

@@ -24,6 +24,10 @@ class Mutex {
   }
 }
 
+// Dates stay 'YYYY-MM-DD' strings, as node-postgres is set to return them (see connection.ts).
+const DATE_OID = 1082;
+const PARSERS = { [DATE_OID]: (value: string) => value };
+
 function lastOf<T>(results: T[]): T {
   const last = results[results.length - 1];
   if (!last) throw new Error('empty query');
@@ -38,8 +42,8 @@ class PGliteConnection implements DatabaseConnection {
     // statements (migrations) behave the same on both drivers.
     const result =
       query.parameters.length === 0
-        ? lastOf(await this.pg.exec(query.sql))
-        : await this.pg.query<R>(query.sql, query.parameters as unknown[]);
+        ? lastOf(await this.pg.exec(query.sql, { parsers: PARSERS }))
+        : await this.pg.query<R>(query.sql, query.parameters as unknown[], { parsers: PARSERS });
     const affected = result.affectedRows;
     return {
       rows: result.rows as R[],

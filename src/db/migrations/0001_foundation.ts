@@ -56,7 +56,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     create unique index staff_id_number_idx on staff (id_number_index) where id_number_index is not null;
     create index staff_unit_idx on staff (unit_id);
-    create index staff_name_idx on staff (name);
 
     create table service_items (
       id serial primary key,

@@ -48,7 +48,8 @@ export async function loadDemo(deps: DemoDeps, options: DemoOptions, onStep?: (s
   onStep?.(`users ${demo.users.length}`);
   for (const u of demo.users) {
     const exists = await deps.db.selectFrom('users').select('id').where('username', '=', u.username).executeTakeFirst();
-    if (exists) continue;
+    // With no staff generated there is nobody for the civil-servant account to belong to.
+    if (exists || (u.role === 'staff' && !u.staffCode)) continue;
     await addUser(deps, {
       username: u.username, password: u.password, role: u.role, displayName: u.displayName,
       scopeCode: u.scopeUnitCode ?? u.scopeRegionCode ?? undefined, staffCode: u.staffCode ?? undefined,

@@ -111,9 +111,30 @@ export async function readRows(file: string, spec: HeaderSpec): Promise<AsyncGen
   return (await sniffFormat(file)) === 'xlsx' ? xlsxRows(file, spec) : csvRows(file, spec);
 }
 
-/** Data rows in the file (a first, parsing-only pass), for progress. */
+/** Data rows in the file, for progress: a byte scan for CSV, a parsing pass for XLSX. */
 export async function countRows(file: string, spec: HeaderSpec): Promise<number> {
+  if ((await sniffFormat(file)) === 'csv') return countCsvRecords(file);
   let n = 0;
   for await (const _ of await readRows(file, spec)) n++;
   return n;
+}
+
+/** Counts non-empty CSV records minus the header, honouring quoted newlines (RFC 4180). */
+async function countCsvRecords(file: string): Promise<number> {
+  let records = 0;
+  let inQuotes = false;
+  let lineHasContent = false;
+  for await (const chunk of fs.createReadStream(file)) {
+    const buf = chunk as Buffer;
+    for (let i = 0; i < buf.length; i++) {
+      const c = buf[i]!;
+      if (c === 0x22) inQuotes = !inQuotes;
+      if (c === 0x0a && !inQuotes) {
+        if (lineHasContent) records++;
+        lineHasContent = false;
+      } else if (c !== 0x0d) lineHasContent = true;
+    }
+  }
+  if (lineHasContent) records++;
+  return Math.max(0, records - 1);
 }

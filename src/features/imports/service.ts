@@ -13,7 +13,7 @@ import type { Page, PageQuery } from '../../lib/pagination.ts';
 import { authorize, type Principal, type Scope } from '../auth/principal.ts';
 import type { Numbered, RowError } from '../registry/batch.ts';
 import { commitChanges } from '../registry/changes.ts';
-import { isImportKind, KINDS, IMPORT_KINDS, type ImportKind } from './kinds.ts';
+import { isImportKind, KINDS, IMPORT_KINDS, type ImportKind, type KindSpec } from './kinds.ts';
 import { countRows, fileSha256, readRows } from './reader.ts';
 import * as repo from './repo.ts';
 
@@ -71,20 +71,18 @@ export async function executeJob(deps: ImportDeps, job: Job, file: string, scope
     let index = 0;
     let batch: Numbered<unknown>[] = [];
     let errors: RowError[] = [];
+    // One batch is written while the next is being read and parsed; batches still commit in order,
+    // so the resume point always covers exactly the rows committed before it.
+    let inFlight: Promise<void> = Promise.resolve();
     const flush = async () => {
       const items = batch;
       const bad = errors;
+      const processed = index;
       batch = [];
       errors = [];
-      await deps.db.transaction().execute(async (trx) => {
-        const result = items.length ? await spec.apply(trx, { cipher: deps.cipher, scope }, items) : { changed: [], unchanged: 0, errors: [] };
-        await commitChanges(trx, result.changed);
-        const inserted = result.changed.filter((c) => c.inserted).length;
-        await repo.recordBatch(trx, job.id, {
-          processed: index, inserted, updated: result.changed.length - inserted, unchanged: result.unchanged, errors: mergeByField([...bad, ...result.errors]),
-        });
-      });
-      onProgress?.(index, total);
+      await inFlight;
+      inFlight = writeBatch(deps, job.id, spec, scope, items, bad, processed).then(() => onProgress?.(processed, total));
+      inFlight.catch(() => {}); // observed here, rethrown where it is awaited
     };
     onProgress?.(job.processed_rows, total);
     for await (const src of await readRows(file, spec.header)) {
@@ -98,12 +96,24 @@ export async function executeJob(deps: ImportDeps, job: Job, file: string, scope
       if (batch.length + errors.length >= spec.batchSize) await flush();
     }
     await flush();
+    await inFlight;
     return await repo.finishJob(deps.db, job.id, 'completed', null);
   } catch (err) {
     const message = err instanceof AppError ? err.message : `stopped by an internal error: ${(err as Error).message}`;
     await repo.finishJob(deps.db, job.id, 'failed', message).catch(() => {});
     throw err;
   }
+}
+
+async function writeBatch(deps: ImportDeps, jobId: number, spec: KindSpec, scope: Scope, items: Numbered<unknown>[], bad: RowError[], processed: number) {
+  await deps.db.transaction().execute(async (trx) => {
+    const result = items.length ? await spec.apply(trx, { cipher: deps.cipher, scope }, items) : { changed: [], unchanged: 0, errors: [] };
+    await commitChanges(trx, result.changed);
+    const inserted = result.changed.filter((c) => c.inserted).length;
+    await repo.recordBatch(trx, jobId, {
+      processed, inserted, updated: result.changed.length - inserted, unchanged: result.unchanged, errors: mergeByField([...bad, ...result.errors]),
+    });
+  });
 }
 
 /** Records the row's unique values; returns an error when one was already seen in this file. */
