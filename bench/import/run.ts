@@ -1,7 +1,7 @@
 // Bulk staff import throughput: the issue's 100,000-row file with 1% bad rows, imported into a fresh
 // database, then imported again (which must change nothing). Prints rows/s for each run.
 //
-//   node bin/run-ts.mjs bench/import/run.ts [--rows 100000] [--runs 3] [--pg postgres://...]
+//   node bin/run-ts.mjs bench/import/run.ts [--rows 100000] [--runs 3] [--pg postgres://...] [--only pglite|postgres]
 //
 // Without --pg only PGlite is measured. With --pg a fresh database is created on that server per run.
 import crypto from 'node:crypto';
@@ -67,7 +67,8 @@ async function timedImport(database: Database) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 console.log(`file: ${rows} rows (${made.good} good, ${made.bad.length} bad); machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}`);
-for (const kind of pgUrl ? (['pglite', 'postgres'] as const) : (['pglite'] as const)) {
+const only = arg('only');
+for (const kind of (pgUrl ? (['pglite', 'postgres'] as const) : (['pglite'] as const)).filter((k) => !only || k === only)) {
   const first: number[] = [];
   const second: number[] = [];
   for (let run = 1; run <= runs; run++) {

@@ -8,7 +8,7 @@ import { addUser } from '../auth/service.ts';
 import type { BatchResult, Numbered } from '../registry/batch.ts';
 import { commitChanges } from '../registry/changes.ts';
 import { applyRegionBatch, applyServiceItemBatch, applyUnitBatch } from '../registry/service.ts';
-import { applyStaffBatch } from '../registry/staff-service.ts';
+import { applyStaffBatch, sealStaff } from '../registry/staff-service.ts';
 import { generateDemoProvince, type DemoOptions, type DemoUser } from './generator.ts';
 
 export interface DemoDeps {
@@ -44,7 +44,7 @@ export async function loadDemo(deps: DemoDeps, options: DemoOptions, onStep?: (s
   onStep?.(`service items ${demo.serviceItems.length}`);
   await inBatches(deps, demo.serviceItems, 2000, (trx, items) => applyServiceItemBatch(trx, ALL, items));
   onStep?.(`staff ${demo.staff.length}`);
-  await inBatches(deps, demo.staff, 2000, (trx, items) => applyStaffBatch(trx, deps.cipher, ALL, items));
+  await inBatches(deps, demo.staff.map((s) => sealStaff(deps.cipher, s)), 2000, (trx, items) => applyStaffBatch(trx, ALL, items));
   onStep?.(`users ${demo.users.length}`);
   for (const u of demo.users) {
     const exists = await deps.db.selectFrom('users').select('id').where('username', '=', u.username).executeTakeFirst();

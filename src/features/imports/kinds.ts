@@ -6,7 +6,7 @@ import type { Scope } from '../auth/principal.ts';
 import type { BatchResult, Numbered } from '../registry/batch.ts';
 import { parseRegion, parseServiceItem, parseStaff, parseUnit, type Parsed } from '../registry/rules.ts';
 import { applyRegionBatch, applyServiceItemBatch, applyUnitBatch } from '../registry/service.ts';
-import { applyStaffBatch } from '../registry/staff-service.ts';
+import { applyStaffBatch, sealStaff } from '../registry/staff-service.ts';
 import type { HeaderSpec } from './reader.ts';
 
 export const IMPORT_KINDS = ['regions', 'units', 'staff', 'services'] as const;
@@ -16,6 +16,8 @@ export interface KindSpec {
   header: HeaderSpec;
   batchSize: number;
   parse: (raw: Record<string, unknown>) => Parsed<any>;
+  /** Optional CPU-heavy step (encryption) run while reading, so it overlaps the previous batch's write. */
+  prepare?: (value: any, cipher: FieldCipher) => unknown;
   apply: (trx: Transaction<DB> | Kysely<DB>, deps: { cipher: FieldCipher; scope: Scope }, items: Numbered<any>[]) => Promise<BatchResult>;
   /** Fields whose values must be unique within one file (besides code). */
   uniqueFields: string[];
@@ -72,7 +74,8 @@ export const KINDS: Record<ImportKind, KindSpec> = {
     },
     batchSize: 4000, // 13 columns × 4,000 rows stays under PostgreSQL's 65,535 bind parameters
     parse: parseStaff,
-    apply: (trx, d, items) => applyStaffBatch(trx, d.cipher, d.scope, items),
+    prepare: (value, cipher) => sealStaff(cipher, value),
+    apply: (trx, d, items) => applyStaffBatch(trx, d.scope, items),
     uniqueFields: ['idNumber'],
   },
 };

@@ -92,7 +92,7 @@ export async function executeJob(deps: ImportDeps, job: Job, file: string, scope
       if (index <= job.processed_rows) continue; // committed before a crash: only rebuild `seen`
       if (!parsed.ok) errors.push(...parsed.errors.map((e) => ({ row: src.row, field: e.path, reason: e.message })));
       else if (duplicate) errors.push(duplicate);
-      else batch.push({ row: src.row, input: parsed.value });
+      else batch.push({ row: src.row, input: spec.prepare ? spec.prepare(parsed.value, deps.cipher) : parsed.value });
       if (batch.length + errors.length >= spec.batchSize) await flush();
     }
     await flush();

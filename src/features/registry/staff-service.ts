@@ -91,9 +91,31 @@ export async function getStaff(deps: RegistryDeps, principal: Principal | null, 
   return present(deps.cipher, row, Boolean(opts.reveal));
 }
 
-/** Turns a checked input into the stored row: encrypted fields, blind indexes, content digest. */
-export function toStaffRow(cipher: FieldCipher, input: StaffInput, unitId: number): staffRepo.StaffRow {
-  const digestOf = [input.code, input.name, unitId, input.position, input.level, input.status, input.enteredOn, input.departedOn, input.idNumber, input.phone];
+/** A checked input with its personal fields already encrypted and indexed: the CPU-heavy half of a write. */
+export interface SealedStaff {
+  input: StaffInput;
+  fields: Pick<staffRepo.StaffRow, 'id_number_enc' | 'id_number_index' | 'phone_enc' | 'phone_index' | 'content_hmac'>;
+}
+
+/**
+ * Encrypts and indexes the personal fields and computes the row's keyed content digest. Kept apart
+ * from the database write so bulk imports can seal the next batch while the previous one is written.
+ */
+export function sealStaff(cipher: FieldCipher, input: StaffInput): SealedStaff {
+  const digestOf = [input.code, input.name, input.unitCode, input.position, input.level, input.status, input.enteredOn, input.departedOn, input.idNumber, input.phone];
+  return {
+    input,
+    fields: {
+      id_number_enc: input.idNumber ? cipher.encrypt(input.idNumber) : null,
+      id_number_index: input.idNumber ? cipher.blindIndex('id_number', input.idNumber) : null,
+      phone_enc: input.phone ? cipher.encrypt(input.phone) : null,
+      phone_index: input.phone ? cipher.blindIndex('phone', input.phone) : null,
+      content_hmac: cipher.blindIndex('staff_row', JSON.stringify(digestOf)),
+    },
+  };
+}
+
+function toStaffRow({ input, fields }: SealedStaff, unitId: number): staffRepo.StaffRow {
   return {
     code: input.code,
     name: input.name,
@@ -103,30 +125,26 @@ export function toStaffRow(cipher: FieldCipher, input: StaffInput, unitId: numbe
     status: input.status,
     entered_on: input.enteredOn,
     departed_on: input.departedOn,
-    id_number_enc: input.idNumber ? cipher.encrypt(input.idNumber) : null,
-    id_number_index: input.idNumber ? cipher.blindIndex('id_number', input.idNumber) : null,
-    phone_enc: input.phone ? cipher.encrypt(input.phone) : null,
-    phone_index: input.phone ? cipher.blindIndex('phone', input.phone) : null,
-    content_hmac: cipher.blindIndex('staff_row', JSON.stringify(digestOf)),
+    ...fields,
   };
 }
 
 /**
- * Writes a batch of checked staff inputs inside the caller's transaction. Rows that reference an
- * unknown or out-of-scope unit, or an ID number that belongs to someone else, become row errors;
- * every other row is written. The caller guarantees codes are unique within the batch.
+ * Writes a batch of sealed staff inside the caller's transaction. Rows that reference an unknown or
+ * out-of-scope unit, or an ID number that belongs to someone else, become row errors; every other row
+ * is written. The caller guarantees codes are unique within the batch.
  */
-export async function applyStaffBatch(trx: Transaction<DB> | Kysely<DB>, cipher: FieldCipher, scope: Scope, items: Numbered<StaffInput>[]): Promise<BatchResult> {
+export async function applyStaffBatch(trx: Transaction<DB> | Kysely<DB>, scope: Scope, items: Numbered<SealedStaff>[]): Promise<BatchResult> {
   const result = emptyBatch();
-  const units = await unitRefsByCode(trx, [...new Set(items.map((i) => i.input.unitCode))]);
-  const candidates: { item: Numbered<StaffInput>; row: staffRepo.StaffRow }[] = [];
+  const units = await unitRefsByCode(trx, [...new Set(items.map((i) => i.input.input.unitCode))]);
+  const candidates: { item: Numbered<SealedStaff>; row: staffRepo.StaffRow }[] = [];
   for (const item of items) {
-    const unit = units.get(item.input.unitCode);
+    const unit = units.get(item.input.input.unitCode);
     if (!unit || !unitRefInScope(unit, scope)) {
-      result.errors.push({ row: item.row, field: 'unitCode', reason: `no unit with code ${item.input.unitCode} in your scope` });
+      result.errors.push({ row: item.row, field: 'unitCode', reason: `no unit with code ${item.input.input.unitCode} in your scope` });
       continue;
     }
-    candidates.push({ item, row: toStaffRow(cipher, item.input, unit.id) });
+    candidates.push({ item, row: toStaffRow(item.input, unit.id) });
   }
   const owners = await staffRepo.ownersOfIdNumbers(trx, candidates.flatMap((c) => (c.row.id_number_index ? [c.row.id_number_index] : [])));
   const rows: staffRepo.StaffRow[] = [];
@@ -164,7 +182,7 @@ export async function createStaff(deps: RegistryDeps, principal: Principal | nul
     if (await trx.selectFrom('staff').select('id').where('code', '=', input.code).executeTakeFirst()) {
       throw conflict(`staff ${input.code} already exists`, [{ path: '/body/code', message: 'is already taken' }]);
     }
-    const batch = await applyStaffBatch(trx, deps.cipher, p.scope, [{ row: 1, input }]);
+    const batch = await applyStaffBatch(trx, p.scope, [{ row: 1, input: sealStaff(deps.cipher, input) }]);
     throwRowErrors(batch);
     await commitChanges(trx, batch.changed);
     return input.code;
@@ -180,7 +198,7 @@ export async function updateStaff(deps: RegistryDeps, principal: Principal | nul
     const input = parseOrThrow({ ...base, ...patch, code });
     const transition = statusTransitionProblem(current.status, input.status);
     if (transition) throw validationFailed([{ path: '/body/status', message: transition }]);
-    const batch = await applyStaffBatch(trx, deps.cipher, p.scope, [{ row: 1, input }]);
+    const batch = await applyStaffBatch(trx, p.scope, [{ row: 1, input: sealStaff(deps.cipher, input) }]);
     throwRowErrors(batch);
     await commitChanges(trx, batch.changed);
     return code;
