@@ -49,7 +49,7 @@ export async function registryRoutes(app: FastifyInstance, opts: { ctx: AppConte
   const { db, cipher } = opts.ctx;
   const deps = { db, cipher };
   const update = <T extends { code: string }>(kind: registry.Kind<T>, get: (p: Principal | null, c: string) => Promise<Row>) =>
-    async (p: Principal | null, code: string, body: Row) => registry.writeOne(db, p, kind, body, { create: false, code, current: await get(p, code) });
+    async (p: Principal | null, code: string, body: Row) => registry.writeOne(db, p, kind, body, { create: false, code, load: () => get(p, code) });
 
   const getRegion = (p: Principal | null, c: string) => registry.getRegion(db, p, c);
   resource(app, {

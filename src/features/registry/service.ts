@@ -153,10 +153,10 @@ export async function writeOne<T extends { code: string }>(
   principal: Principal | null,
   kind: Kind<T>,
   body: Record<string, unknown>,
-  mode: { create: true } | { create: false; code: string; current: Record<string, unknown> },
+  mode: { create: true } | { create: false; code: string; load: () => Promise<Record<string, unknown>> },
 ): Promise<string> {
   const p = authorize(principal, 'registry.write');
-  const raw = mode.create ? body : { ...mode.current, ...body, code: mode.code };
+  const raw = mode.create ? body : { ...(await mode.load()), ...body, code: mode.code };
   const parsed = kind.parse(raw);
   if (!parsed.ok) throw validationFailed(parsed.errors.map((e) => ({ path: `/body/${e.path}`, message: e.message })));
   return db.transaction().execute(async (trx) => {

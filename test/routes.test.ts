@@ -1,0 +1,197 @@
+// Every /api route answers 401 without sign-in, 403 (or 404 when out of scope) for a caller who may
+// not, 400 for a bad request, and succeeds on the happy path. The table is checked against the
+// OpenAPI document, so a new route without its four cases fails here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+
+interface Call { user: string; method?: string; url: string; body?: unknown; headers?: Record<string, string>; freshSession?: boolean }
+interface Case {
+  /** Public routes have no 401 case. */
+  anonymous?: Omit<Call, 'user'> | 'public';
+  /** 'filtered': a list answers 200 with none of the out-of-scope records. */
+  denied: Call & { status: 403 | 404 | 'filtered' };
+  bad: Call;
+  ok: Call & { status?: number };
+}
+
+const staffBody = { code: 'RT1', name: '路由测试', unitCode: 'U99010201', level: 'base', enteredOn: '2021-03-01' };
+const CASES: Record<string, Case> = {
+  'POST /api/auth/login': {
+    anonymous: 'public',
+    denied: { user: '', method: 'POST', url: '/api/auth/login', body: { username: 'admin', password: 'wrong-password' }, status: 403 },
+    bad: { user: '', method: 'POST', url: '/api/auth/login', body: { username: 'admin' } },
+    ok: { user: '', method: 'POST', url: '/api/auth/login', body: { username: 'admin', password: 'Demo@admin2026' } },
+  },
+  'POST /api/auth/logout': {
+    anonymous: 'public',
+    denied: { user: 'observer', method: 'POST', url: '/api/auth/logout', status: 403 },
+    bad: { user: 'observer', method: 'POST', url: '/api/auth/logout', body: 'not json', headers: { 'content-type': 'application/json' } },
+    ok: { user: 'observer', method: 'POST', url: '/api/auth/logout', status: 204, freshSession: true },
+  },
+  'GET /api/auth/me': {
+    denied: { user: 'observer', url: '/api/auth/me', status: 403 },
+    bad: { user: 'observer', url: '/api/auth/me?x=1', headers: { authorization: 'Bearer' } },
+    ok: { user: 'observer', url: '/api/auth/me' },
+  },
+  'GET /api/regions': {
+    denied: { user: 'unit_head', url: '/api/regions?parentCode=000000', status: 'filtered' },
+    bad: { user: 'observer', url: '/api/regions?level=planet' },
+    ok: { user: 'observer', url: '/api/regions?parentCode=990100' },
+  },
+  'GET /api/regions/{code}': {
+    denied: { user: 'observer', url: '/api/regions/000000', status: 404 },
+    bad: { user: 'observer', url: '/api/regions/bad%20code' },
+    ok: { user: 'observer', url: '/api/regions/990100' },
+  },
+  'POST /api/regions': {
+    denied: { user: 'organizer', method: 'POST', url: '/api/regions', body: { code: '990199', name: '新区', level: 'county', parentCode: '990100' }, status: 403 },
+    bad: { user: 'admin', method: 'POST', url: '/api/regions', body: { code: '990198', name: '新区', level: 'county' } },
+    ok: { user: 'admin', method: 'POST', url: '/api/regions', body: { code: '990199', name: '新区', level: 'county', parentCode: '990100' }, status: 201 },
+  },
+  'PATCH /api/regions/{code}': {
+    denied: { user: 'unit_head', method: 'PATCH', url: '/api/regions/990199', body: { name: '新区二' }, status: 403 },
+    bad: { user: 'admin', method: 'PATCH', url: '/api/regions/990199', body: { level: 'galaxy' } },
+    ok: { user: 'admin', method: 'PATCH', url: '/api/regions/990199', body: { name: '新区二' } },
+  },
+  'GET /api/units': {
+    denied: { user: 'unit_head', url: '/api/units?regionCode=990103', status: 'filtered' },
+    bad: { user: 'unit_head', url: '/api/units?pageSize=100000' },
+    ok: { user: 'unit_head', url: '/api/units' },
+  },
+  'GET /api/units/{code}': {
+    denied: { user: 'unit_head', url: '/api/units/U99010301', status: 404 },
+    bad: { user: 'unit_head', url: '/api/units/%E5%8D%95' },
+    ok: { user: 'unit_head', url: '/api/units/U99010201' },
+  },
+  'POST /api/units': {
+    denied: { user: 'unit_head', method: 'POST', url: '/api/units', body: { code: 'URT', name: '测试', category: 'general_admin', regionCode: '990102' }, status: 403 },
+    bad: { user: 'organizer', method: 'POST', url: '/api/units', body: { code: 'URT', name: '测试', category: 'bank', regionCode: '990102' } },
+    ok: { user: 'organizer', method: 'POST', url: '/api/units', body: { code: 'URT', name: '测试', category: 'general_admin', regionCode: '990102' }, status: 201 },
+  },
+  'PATCH /api/units/{code}': {
+    denied: { user: 'unit_head2', method: 'PATCH', url: '/api/units/URT', body: { name: 'x' }, status: 403 },
+    bad: { user: 'organizer', method: 'PATCH', url: '/api/units/URT', body: { parentCode: 'NOPE' } },
+    ok: { user: 'organizer', method: 'PATCH', url: '/api/units/URT', body: { name: '测试二' } },
+  },
+  'GET /api/service-items': {
+    denied: { user: 'unit_head', url: '/api/service-items?unitCode=U99010301', status: 'filtered' },
+    bad: { user: 'unit_head', url: '/api/service-items?sort=secret' },
+    ok: { user: 'unit_head', url: '/api/service-items' },
+  },
+
+  'POST /api/service-items': {
+    denied: { user: 'assessor', method: 'POST', url: '/api/service-items', body: { code: 'SVRT', name: '事项', unitCode: 'U99010201', promisedDays: 3 }, status: 403 },
+    bad: { user: 'organizer', method: 'POST', url: '/api/service-items', body: { code: 'SVRT', name: '事项', unitCode: 'U99010201', promisedDays: 999 } },
+    ok: { user: 'organizer', method: 'POST', url: '/api/service-items', body: { code: 'SVRT', name: '事项', unitCode: 'U99010201', promisedDays: 3 }, status: 201 },
+  },
+  'PATCH /api/service-items/{code}': {
+    denied: { user: 'staff', method: 'PATCH', url: '/api/service-items/SVRT', body: { promisedDays: 4 }, status: 403 },
+    bad: { user: 'organizer', method: 'PATCH', url: '/api/service-items/SVRT', body: { promisedDays: -1 } },
+    ok: { user: 'organizer', method: 'PATCH', url: '/api/service-items/SVRT', body: { promisedDays: 4 } },
+  },  'GET /api/service-items/{code}': {
+    denied: { user: 'unit_head2', url: '/api/service-items/SVRT', status: 404 },
+    bad: { user: 'unit_head', url: '/api/service-items/a%20b' },
+    ok: { user: 'unit_head', url: '/api/service-items/SVRT' },
+  },
+  'GET /api/staff': {
+    denied: { user: 'observer', url: '/api/staff', status: 403 },
+    bad: { user: 'unit_head', url: '/api/staff?status=retired' },
+    ok: { user: 'unit_head', url: '/api/staff' },
+  },
+
+  'POST /api/staff': {
+    denied: { user: 'unit_head', method: 'POST', url: '/api/staff', body: staffBody, status: 403 },
+    bad: { user: 'organizer', method: 'POST', url: '/api/staff', body: { ...staffBody, phone: '110' } },
+    ok: { user: 'organizer', method: 'POST', url: '/api/staff', body: staffBody, status: 201 },
+  },
+  'PATCH /api/staff/{code}': {
+    denied: { user: 'inspector', method: 'PATCH', url: '/api/staff/RT1', body: { position: '科员' }, status: 403 },
+    bad: { user: 'organizer', method: 'PATCH', url: '/api/staff/RT1', body: { enteredOn: 'yesterday' } },
+    ok: { user: 'organizer', method: 'PATCH', url: '/api/staff/RT1', body: { position: '科员' } },
+  },  'GET /api/staff/{code}': {
+    denied: { user: 'unit_head2', url: '/api/staff/RT1', status: 404 },
+    bad: { user: 'inspector', url: '/api/staff/RT1?reveal=true' },
+    ok: { user: 'unit_head', url: '/api/staff/RT1' },
+  },
+  'GET /api/access-log': {
+    denied: { user: 'organizer', url: '/api/access-log', status: 403 },
+    bad: { user: 'inspector', url: '/api/access-log?page=0' },
+    ok: { user: 'inspector', url: '/api/access-log' },
+  },
+  'POST /api/imports/{kind}': {
+    denied: { user: 'unit_head', method: 'POST', url: '/api/imports/units', body: 'code,name\n', headers: { 'content-type': 'text/csv' }, status: 403 },
+    bad: { user: 'organizer', method: 'POST', url: '/api/imports/units', body: '', headers: { 'content-type': 'text/csv' } },
+    ok: { user: 'organizer', method: 'POST', url: '/api/imports/services', body: 'code,name,unitCode,promisedDays\nSVRT2,事项二,U99010201,2\n', headers: { 'content-type': 'text/csv' }, status: 202 },
+  },
+  'GET /api/imports/{id}': {
+    denied: { user: 'admin', url: '/api/imports/999999', status: 404 },
+    bad: { user: 'organizer', url: '/api/imports/abc' },
+    ok: { user: 'organizer', url: '/api/imports/1' },
+  },
+  'GET /api/imports/{id}/errors': {
+    denied: { user: 'observer', url: '/api/imports/1/errors', status: 403 },
+    bad: { user: 'organizer', url: '/api/imports/1/errors?pageSize=0' },
+    ok: { user: 'organizer', url: '/api/imports/1/errors' },
+  },
+};
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ demoStaff: 60 });
+});
+afterAll(async () => t?.close());
+
+/** A session of its own, for the case that ends it. */
+async function freshLogin(user: string) {
+  const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user, password: `Demo@${user}2026` } });
+  return `probity_session=${res.cookies[0]!.value}`;
+}
+
+async function send(call: Omit<Call, 'user'> & { user?: string }) {
+  const headers: Record<string, string> = { ...(call.headers ?? {}) };
+  if (call.user) headers.cookie = call.freshSession ? await freshLogin(call.user) : await t.login(call.user);
+  const payload = typeof call.body === 'string' ? call.body : call.body === undefined ? undefined : JSON.stringify(call.body);
+  if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+  return t.app.inject({ method: (call.method ?? 'GET') as 'GET', url: call.url, headers, payload });
+}
+
+describe('every /api route', () => {
+  it('has the four cases in this table', () => {
+    const doc = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).flatMap(([p, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`)).filter((r) => r.includes(' /api/'));
+    const missing = routes.filter((r) => !CASES[r]);
+    expect(missing, `routes without cases: ${missing.join(', ')}`).toEqual([]);
+  });
+
+  // Cases run in table order: a happy-path create makes the record the following routes use.
+  for (const [route, c] of Object.entries(CASES)) {
+    it(route, async () => {
+      if (c.anonymous !== 'public') {
+        const anon = await send({ ...(c.anonymous ?? c.ok), user: undefined });
+        expect(anon.statusCode, `anonymous: ${anon.body}`).toBe(401);
+      }
+      if (route === 'POST /api/auth/login') {
+        // For sign-in "denied" is a wrong password: 401 without saying which part was wrong.
+        expect((await send(c.denied)).statusCode).toBe(401);
+      } else if (route === 'POST /api/auth/logout' || route === 'GET /api/auth/me') {
+        // Every signed-in role may see and end its own session: nothing to deny but a forged session.
+        expect((await t.app.inject({ method: (c.denied.method ?? 'GET') as 'GET', url: c.denied.url, headers: { cookie: 'probity_session=forged' } })).statusCode).toBe(route === 'GET /api/auth/me' ? 401 : 204);
+      } else {
+        const denied = await send(c.denied);
+        if (c.denied.status === 'filtered') {
+          expect(denied.statusCode, `denied: ${denied.body}`).toBe(200);
+          expect(denied.json().total).toBe(0);
+        } else {
+          expect(denied.statusCode, `denied: ${denied.body}`).toBe(c.denied.status);
+        }
+      }
+      if (route !== 'GET /api/auth/me') {
+        const bad = await send(c.bad);
+        expect(bad.statusCode, `bad: ${bad.body}`).toBe(400);
+        expect(bad.headers['content-type']).toContain('application/problem+json');
+      }
+      const ok = await send(c.ok);
+      expect(ok.statusCode, `ok: ${ok.body}`).toBe(c.ok.status ?? 200);
+    });
+  }
+});
