@@ -27,6 +27,16 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     sendProblem(reply, new AppError(404, `No route ${request.method} ${request.url.split('?')[0]}`).toProblem()),
   );
 
+  // While shutting down, answers to in-flight requests close their connection so the server does not
+  // wait out the keep-alive timeout of clients that would otherwise reuse it.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
