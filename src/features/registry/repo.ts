@@ -35,17 +35,26 @@ export async function listRegions(db: Executor, q: { parentCode?: string; level?
 
 /** Inserts or updates by code; returns the row and whether anything changed. */
 export async function upsertRegion(db: Executor, v: { code: string; name: string; level: RegionLevel; parentId: number | null; parentPath: string }) {
-  const existing = await db.selectFrom('regions').select(['id', 'name', 'level', 'parent_id', 'version']).where('code', '=', v.code).executeTakeFirst();
+  const existing = await db.selectFrom('regions').select(['id', 'name', 'level', 'parent_id', 'path', 'version']).where('code', '=', v.code).executeTakeFirst();
   if (existing) {
     if (existing.name === v.name && existing.level === v.level && existing.parent_id === v.parentId) return { id: existing.id, version: existing.version, change: 'unchanged' as const };
+    if (v.parentPath.startsWith(existing.path)) return { id: existing.id, version: existing.version, change: 'cycle' as const };
+    const path = `${v.parentPath}${existing.id}/`;
     const row = await db.updateTable('regions')
-      .set((eb) => ({ name: v.name, level: v.level, parent_id: v.parentId, path: `${v.parentPath}${existing.id}/`, version: eb('version', '+', 1), updated_at: new Date() }))
+      .set((eb) => ({ name: v.name, level: v.level, parent_id: v.parentId, path, version: eb('version', '+', 1), updated_at: new Date() }))
       .where('id', '=', existing.id).returning(['id', 'version']).executeTakeFirstOrThrow();
+    await movePaths(db, 'regions', existing.path, path);
     return { ...row, change: 'updated' as const };
   }
   const inserted = await db.insertInto('regions').values({ code: v.code, name: v.name, level: v.level, parent_id: v.parentId, path: '' }).returning('id').executeTakeFirstOrThrow();
   const row = await db.updateTable('regions').set({ path: `${v.parentPath}${inserted.id}/` }).where('id', '=', inserted.id).returning(['id', 'version']).executeTakeFirstOrThrow();
   return { ...row, change: 'inserted' as const };
+}
+
+/** Re-roots the materialised paths of a moved subtree (descendants keep their place under it). */
+async function movePaths(db: Executor, table: 'regions' | 'units', from: string, to: string) {
+  if (from === to) return;
+  await sql`update ${sql.table(table)} set path = ${to} || substr(path, ${from.length + 1}) where path like ${from + '%'} and path <> ${to}`.execute(db);
 }
 
 // ---- units ---------------------------------------------------------------------------------
@@ -98,14 +107,17 @@ export async function unitRefsByCode(db: Executor, codes: string[]) {
 export interface UnitRef { id: number; path: string; regionPath: string }
 
 export async function upsertUnit(db: Executor, v: { code: string; name: string; category: UnitCategory; regionId: number; parentId: number | null; parentPath: string }) {
-  const existing = await db.selectFrom('units').select(['id', 'name', 'category', 'region_id', 'parent_id', 'version']).where('code', '=', v.code).executeTakeFirst();
+  const existing = await db.selectFrom('units').select(['id', 'name', 'category', 'region_id', 'parent_id', 'path', 'version']).where('code', '=', v.code).executeTakeFirst();
   if (existing) {
     if (existing.name === v.name && existing.category === v.category && existing.region_id === v.regionId && existing.parent_id === v.parentId) {
       return { id: existing.id, version: existing.version, change: 'unchanged' as const };
     }
+    if (v.parentPath.startsWith(existing.path)) return { id: existing.id, version: existing.version, change: 'cycle' as const };
+    const path = `${v.parentPath}${existing.id}/`;
     const row = await db.updateTable('units')
-      .set((eb) => ({ name: v.name, category: v.category, region_id: v.regionId, parent_id: v.parentId, path: `${v.parentPath}${existing.id}/`, version: eb('version', '+', 1), updated_at: new Date() }))
+      .set((eb) => ({ name: v.name, category: v.category, region_id: v.regionId, parent_id: v.parentId, path, version: eb('version', '+', 1), updated_at: new Date() }))
       .where('id', '=', existing.id).returning(['id', 'version']).executeTakeFirstOrThrow();
+    await movePaths(db, 'units', existing.path, path);
     return { ...row, change: 'updated' as const };
   }
   const inserted = await db.insertInto('units').values({ code: v.code, name: v.name, category: v.category, region_id: v.regionId, parent_id: v.parentId, path: '' }).returning('id').executeTakeFirstOrThrow();

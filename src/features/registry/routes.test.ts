@@ -145,6 +145,25 @@ describe('units, regions and service items', () => {
     expect(patched.json()).toMatchObject({ name: '测试局（新）', version: 2 });
   });
 
+  it('moving a unit carries its sub-units into the new scope, and a unit cannot move under itself', async () => {
+    const cookie = await t.login('admin');
+    const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: { cookie }, payload });
+    expect((await post('/api/units', { code: 'MOVE_A', name: '甲科', category: 'general_admin', regionCode: '990102', parentCode: 'U99010201' })).statusCode).toBe(201);
+    expect((await post('/api/units', { code: 'MOVE_B', name: '乙股', category: 'general_admin', regionCode: '990102', parentCode: 'MOVE_A' })).statusCode).toBe(201);
+    expect((await post('/api/staff', { code: 'MOVE_S', name: '移动', unitCode: 'MOVE_B', level: 'base', enteredOn: '2022-01-01' })).statusCode).toBe(201);
+    expect((await get('unit_head', '/api/staff/MOVE_S')).statusCode).toBe(200);
+    expect((await get('unit_head2', '/api/staff/MOVE_S')).statusCode).toBe(404);
+
+    const moved = await t.app.inject({ method: 'PATCH', url: '/api/units/MOVE_A', headers: { cookie }, payload: { parentCode: 'U99010301', regionCode: '990103' } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect((await get('unit_head', '/api/staff/MOVE_S')).statusCode).toBe(404);
+    expect((await get('unit_head2', '/api/staff/MOVE_S')).statusCode).toBe(200);
+
+    const cycle = await t.app.inject({ method: 'PATCH', url: '/api/units/MOVE_A', headers: { cookie }, payload: { parentCode: 'MOVE_B' } });
+    expect(cycle.statusCode).toBe(400);
+    expect(cycle.json().errors[0]).toMatchObject({ path: '/body/parentCode' });
+  });
+
   it('service items: organizer creates, observer reads, unknown unit is a field error', async () => {
     const cookie = await t.login('organizer');
     const ok = await t.app.inject({ method: 'POST', url: '/api/service-items', headers: { cookie }, payload: { code: 'SVX', name: '测试事项', unitCode: 'U99010201', promisedDays: 5 } });

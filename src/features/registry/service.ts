@@ -84,7 +84,8 @@ export async function applyRegionBatch(trx: Executor, scope: Scope, items: Numbe
       continue;
     }
     const r = await repo.upsertRegion(trx, { code: input.code, name: input.name, level: input.level, parentId: parent?.id ?? null, parentPath: parent?.path ?? '/' });
-    if (r.change === 'unchanged') result.unchanged++;
+    if (r.change === 'cycle') result.errors.push({ row, field: 'parentCode', reason: 'would place the region under itself' });
+    else if (r.change === 'unchanged') result.unchanged++;
     else result.changed.push({ type: 'region', id: r.id, code: input.code, version: r.version, inserted: r.change === 'inserted' });
   }
   return result;
@@ -110,7 +111,8 @@ export async function applyUnitBatch(trx: Executor, scope: Scope, items: Numbere
       continue;
     }
     const r = await repo.upsertUnit(trx, { code: input.code, name: input.name, category: input.category, regionId: region.id, parentId: parent?.id ?? null, parentPath: parent?.path ?? '/' });
-    if (r.change === 'unchanged') result.unchanged++;
+    if (r.change === 'cycle') result.errors.push({ row, field: 'parentCode', reason: 'would place the unit under itself' });
+    else if (r.change === 'unchanged') result.unchanged++;
     else result.changed.push({ type: 'unit', id: r.id, code: input.code, version: r.version, inserted: r.change === 'inserted' });
   }
   return result;
