@@ -11,6 +11,10 @@ import { healthRoutes } from './features/health/routes.ts';
 import { registryRoutes } from './features/registry/routes.ts';
 import { importRoutes } from './features/imports/routes.ts';
 import { auditRoutes } from './features/audit/routes.ts';
+import { calendarRoutes } from './features/calendar/routes.ts';
+import { ingestRoutes } from './features/ingest/routes.ts';
+import { ratingsRoutes } from './features/ratings/routes.ts';
+import { ledgerRoutes } from './ledger/routes.ts';
 import { sendProblem, problemFromError } from './lib/http.ts';
 import { AppError } from './lib/errors.ts';
 
@@ -59,6 +63,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(registryRoutes, { ctx, prefix: '/api' });
   await app.register(importRoutes, { ctx, prefix: '/api/imports' });
   await app.register(auditRoutes, { ctx, prefix: '/api' });
+  await app.register(calendarRoutes, { ctx, prefix: '/api' });
+  await app.register(ingestRoutes, { ctx, prefix: '/api' });
+  await app.register(ratingsRoutes, { ctx, prefix: '/api' });
+  await app.register(ledgerRoutes, { ctx }); // /ledger/* (public log) and /api/ledger/*; runs the integrator
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app as unknown as FastifyInstance;

@@ -90,7 +90,7 @@ describe('probity CLI', () => {
     expect(stored.token_hash).toBe(crypto.createHash('sha256').update(token).digest('hex'));
   });
 
-  it('resumes an import killed with SIGKILL mid-way: no row lost or doubled', async () => {
+  it('resumes an import killed with SIGKILL mid-way: no row lost or doubled', { timeout: 240_000 }, async () => {
     const file = writeStaffCsv(path.join(dataDir, 'staff.csv'), 30000, 100, 'kill', 'K');
     const child = spawn(process.execPath, [BIN, 'import', 'staff', file.path], { env });
     let stderr = '';

@@ -3,17 +3,22 @@
 // OpenAPI document, so a new route without its four cases fails here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './helpers/app.ts';
+import { addToken } from '../src/features/auth/service.ts';
+import { ingestRatings } from '../src/features/ratings/service.ts';
+import { insertTransactions } from './helpers/transactions.ts';
 
 interface Call { user: string; method?: string; url: string; body?: unknown; headers?: Record<string, string>; freshSession?: boolean }
 interface Case {
   /** Public routes have no 401 case. */
   anonymous?: Omit<Call, 'user'> | 'public';
   /** 'filtered': a list answers 200 with none of the out-of-scope records. */
-  denied: Call & { status: 403 | 404 | 'filtered' };
+  denied: Call & { status: 403 | 404 | 409 | 'filtered' };
   bad: Call;
   ok: Call & { status?: number };
 }
 
+/** Authorization header of a machine (ingest) token, for routes every signed-in role may read. */
+const calendarMachine: Record<string, string> = {};
 const staffBody = { code: 'RT1', name: '路由测试', unitCode: 'U99010201', level: 'base', enteredOn: '2021-03-01' };
 const CASES: Record<string, Case> = {
   'POST /api/auth/login': {
@@ -133,11 +138,127 @@ const CASES: Record<string, Case> = {
     bad: { user: 'organizer', url: '/api/imports/1/errors?pageSize=0' },
     ok: { user: 'organizer', url: '/api/imports/1/errors' },
   },
+  // Every signed-in role reads the calendar; a machine token (ingest) may not: its headers are filled in below.
+  'GET /api/calendar': {
+    denied: { user: '', url: '/api/calendar?from=2025-01-01', headers: calendarMachine, status: 403 },
+    bad: { user: 'observer', url: '/api/calendar?from=2025-02-30' },
+    ok: { user: 'observer', url: '/api/calendar?from=2025-01-01&to=2025-12-31&days=true' },
+  },
+  'GET /api/calendar/working-days': {
+    denied: { user: '', url: '/api/calendar/working-days?from=2025-09-30&days=3', headers: calendarMachine, status: 403 },
+    bad: { user: 'observer', url: '/api/calendar/working-days?from=2025-09-30&days=0' },
+    ok: { user: 'observer', url: '/api/calendar/working-days?from=2025-09-30T10:00:00%2B08:00&days=3' },
+  },
+  'PUT /api/calendar/days/{date}': {
+    denied: { user: 'organizer', method: 'PUT', url: '/api/calendar/days/2027-01-04', body: { kind: 'holiday', name: '路由测试' }, status: 403 },
+    bad: { user: 'admin', method: 'PUT', url: '/api/calendar/days/2027-01-06', body: { kind: 'workday', name: '周三不能调休上班' } },
+    ok: { user: 'admin', method: 'PUT', url: '/api/calendar/days/2027-01-04', body: { kind: 'holiday', name: '路由测试' }, status: 201 },
+  },
+  'DELETE /api/calendar/days/{date}': {
+    denied: { user: 'organizer', method: 'DELETE', url: '/api/calendar/days/2027-01-04', status: 403 },
+    bad: { user: 'admin', method: 'DELETE', url: '/api/calendar/days/2027-02-30' },
+    ok: { user: 'admin', method: 'DELETE', url: '/api/calendar/days/2027-01-04', status: 204 },
+  },
+  'POST /api/calendar/import': {
+    denied: { user: 'organizer', method: 'POST', url: '/api/calendar/import', body: 'date,kind,name\n2027-01-01,holiday,元旦\n', headers: { 'content-type': 'text/csv' }, status: 403 },
+    bad: { user: 'admin', method: 'POST', url: '/api/calendar/import', body: 'date,name\n2027-01-01,元旦\n', headers: { 'content-type': 'text/csv' } },
+    ok: { user: 'admin', method: 'POST', url: '/api/calendar/import', body: '日期,类型,名称\n2027-01-01,休,元旦\n', headers: { 'content-type': 'text/csv' } },
+  },
+  // Ratings: the public rating has no 401 case; its "denied" is a second rating of a transaction rated
+  // below in beforeAll (409). That 差评 opened rectification 1, which the unit head verifies.
+  'POST /api/public/ratings': {
+    anonymous: 'public',
+    denied: { user: '', method: 'POST', url: '/api/public/ratings', body: { transactionCode: 'RT-RATED', level: 5 }, status: 409 },
+    bad: { user: '', method: 'POST', url: '/api/public/ratings', body: { transactionCode: 'RT-NEW', level: 9 } },
+    ok: { user: '', method: 'POST', url: '/api/public/ratings', body: { transactionCode: 'RT-NEW', level: 2, comment: '等候时间长' }, status: 201 },
+  },
+  'POST /api/ratings/default-run': {
+    denied: { user: 'organizer', method: 'POST', url: '/api/ratings/default-run', body: {}, status: 403 },
+    bad: { user: 'admin', method: 'POST', url: '/api/ratings/default-run', body: { level: 9 } },
+    ok: { user: 'admin', method: 'POST', url: '/api/ratings/default-run', body: {} },
+  },
+  'GET /api/rectifications': {
+    denied: { user: 'unit_head2', url: '/api/rectifications', status: 'filtered' },
+    bad: { user: 'unit_head', url: '/api/rectifications?status=forgotten' },
+    ok: { user: 'unit_head', url: '/api/rectifications' },
+  },
+  'GET /api/rectifications/{id}': {
+    denied: { user: 'unit_head2', url: '/api/rectifications/1', status: 404 },
+    bad: { user: 'unit_head', url: '/api/rectifications/abc' },
+    ok: { user: 'unit_head', url: '/api/rectifications/1' },
+  },
+  'POST /api/rectifications/{id}/{action}': {
+    denied: { user: 'unit_head2', method: 'POST', url: '/api/rectifications/1/verify', body: { finding: 'founded' }, status: 404 },
+    bad: { user: 'unit_head', method: 'POST', url: '/api/rectifications/1/verify', body: { finding: 'maybe' } },
+    ok: { user: 'unit_head', method: 'POST', url: '/api/rectifications/1/verify', body: { finding: 'founded', reason: '核实属实' } },
+  },
+  'GET /api/rectification-deadlines': {
+    denied: { user: 'staff', url: '/api/rectification-deadlines', status: 403 },
+    bad: { user: 'unit_head', url: '/api/rectification-deadlines?unitCategory=bank' },
+    ok: { user: 'unit_head', url: '/api/rectification-deadlines' },
+  },
+  'PUT /api/rectification-deadlines/{category}': {
+    denied: { user: 'inspector', method: 'PUT', url: '/api/rectification-deadlines/law_enforcement', body: { verifyDays: 1, rectifyDays: 7, revisitDays: 3, appealDays: 5 }, status: 403 },
+    bad: { user: 'admin', method: 'PUT', url: '/api/rectification-deadlines/law_enforcement', body: { verifyDays: 1, rectifyDays: 99, revisitDays: 3, appealDays: 5 } },
+    ok: { user: 'admin', method: 'PUT', url: '/api/rectification-deadlines/law_enforcement', body: { verifyDays: 1, rectifyDays: 7, revisitDays: 3, appealDays: 5 } },
+  },
+  'GET /api/metrics/units': {
+    denied: { user: 'unit_head', url: '/api/metrics/units?from=2025-01-01&to=2026-01-01&unitCode=U99010301', status: 404 },
+    bad: { user: 'unit_head', url: '/api/metrics/units?from=2026-01-01&to=2025-01-01' },
+    ok: { user: 'unit_head', url: '/api/metrics/units?from=2025-01-01&to=2026-01-01' },
+  },
+  // Evidence ingestion: the organizer ingests on behalf of the source the admin registers first; that makes job 1.
+  'POST /api/sources': {
+    denied: { user: 'organizer', method: 'POST', url: '/api/sources', body: { code: 'rt-source', name: '路由测试数据源' }, status: 403 },
+    bad: { user: 'admin', method: 'POST', url: '/api/sources', body: { code: '-rt source', name: '路由测试数据源' } },
+    ok: { user: 'admin', method: 'POST', url: '/api/sources', body: { code: 'rt-source', name: '路由测试数据源' }, status: 201 },
+  },
+  'GET /api/sources': {
+    denied: { user: 'unit_head', url: '/api/sources', status: 403 },
+    bad: { user: 'organizer', url: '/api/sources?sort=token' },
+    ok: { user: 'organizer', url: '/api/sources' },
+  },
+  'POST /api/ingest/{kind}': {
+    denied: { user: 'unit_head', method: 'POST', url: '/api/ingest/transactions?source=rt-source', body: '{"externalId":"RT1"}\n', headers: { 'content-type': 'application/x-ndjson' }, status: 403 },
+    bad: { user: 'organizer', method: 'POST', url: '/api/ingest/cats?source=rt-source', body: '{"externalId":"RT1"}\n', headers: { 'content-type': 'application/x-ndjson' } },
+    ok: {
+      user: 'organizer', method: 'POST', url: '/api/ingest/transactions?source=rt-source', headers: { 'content-type': 'application/x-ndjson' },
+      body: '{"externalId":"RT1","serviceItemCode":"I9900000101","channel":"window","acceptedAt":"2025-05-06 09:00"}\n{"externalId":"RT2"}\n',
+    },
+  },
+  'GET /api/ingest/jobs/{id}': {
+    denied: { user: 'admin', url: '/api/ingest/jobs/999999', status: 404 },
+    bad: { user: 'organizer', url: '/api/ingest/jobs/abc' },
+    ok: { user: 'organizer', url: '/api/ingest/jobs/1' },
+  },
+  'GET /api/ingest/jobs/{id}/errors': {
+    denied: { user: 'observer', url: '/api/ingest/jobs/1/errors', status: 403 },
+    bad: { user: 'organizer', url: '/api/ingest/jobs/1/errors?pageSize=0' },
+    ok: { user: 'organizer', url: '/api/ingest/jobs/1/errors' },
+  },
+  'GET /api/ledger/records/{type}/{id}': {
+    denied: { user: 'unit_head', url: '/api/ledger/records/unit/U99010301', status: 404 },
+    bad: { user: 'unit_head', url: '/api/ledger/records/unit/U99010201?version=0' },
+    ok: { user: 'unit_head', url: '/api/ledger/records/unit/U99010201' },
+  },
+  'GET /api/ledger/consistency': {
+    denied: { user: 'observer', url: '/api/ledger/consistency?from=1&to=1000000000', status: 404 },
+    bad: { user: 'observer', url: '/api/ledger/consistency?from=0' },
+    ok: { user: 'observer', url: '/api/ledger/consistency?from=1' },
+  },
 };
 
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({ demoStaff: 60 });
+});
+beforeAll(async () => {
+  calendarMachine.authorization = `Bearer ${(await addToken({ db: t.ctx.db }, { name: 'routes-calendar-machine', role: 'ingest' })).token}`;
+});
+beforeAll(async () => {
+  const acceptedAt = new Date(Date.now() - 86_400_000);
+  await insertTransactions(t.ctx.db, ['RT-RATED', 'RT-NEW'].map((code) => ({ code, unitCode: 'U99010201', acceptedAt, completedAt: acceptedAt, promisedDays: 3 })));
+  await ingestRatings({ db: t.ctx.db, cipher: t.ctx.cipher }, [{ transactionCode: 'RT-RATED', level: 1, channel: 'per_matter', ratedAt: acceptedAt }]);
 });
 afterAll(async () => t?.close());
 

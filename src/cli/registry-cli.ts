@@ -7,6 +7,8 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { addToken, addUser } from '../features/auth/service.ts';
 import { loadDemo } from '../features/demo/service.ts';
 import { IMPORT_KINDS } from '../features/imports/kinds.ts';
+import { EVIDENCE_KINDS, importEvidenceFile } from '../features/ingest/cli.ts';
+import { importCalendarCsv } from '../features/calendar/service.ts';
 import * as importRepo from '../features/imports/repo.ts';
 import { checkKind, executeJob, jobView, openJob } from '../features/imports/service.ts';
 import { AppError } from '../lib/errors.ts';
@@ -34,14 +36,22 @@ export function registerRegistryCommands(program: Command) {
       });
     }));
 
-  program.command('import').description(`import a CSV or XLSX file: ${IMPORT_KINDS.join(' | ')}`)
-    .argument('<kind>', IMPORT_KINDS.join(' | '))
-    .argument('<file>', 'CSV (UTF-8) or XLSX file; the first row names the columns')
+  const kinds = [...IMPORT_KINDS, ...EVIDENCE_KINDS].join(' | ');
+  program.command('import').description(`import a file: ${kinds}`)
+    .argument('<kind>', kinds)
+    .argument('<file>', 'registry: CSV (UTF-8) or XLSX; evidence: NDJSON (gzip allowed), CSV or XLSX')
     .option('--report <file>', 'write every refused row (row, field, reason) to this CSV file')
-    .action(action(async (kindArg: string, fileArg: string, opts: { report?: string }) => {
-      const kind = checkKind(kindArg);
+    .option('--source <code>', 'evidence only: the registered source the rows come from')
+    .action(action(async (kindArg: string, fileArg: string, opts: { report?: string; source?: string }) => {
+      const evidence = EVIDENCE_KINDS.includes(kindArg);
+      if (!evidence && !(IMPORT_KINDS as readonly string[]).includes(kindArg)) throw new AppError(400, `unknown kind ${kindArg}; use one of ${kinds}`);
       const file = path.resolve(fileArg);
       if (!fs.existsSync(file)) throw new AppError(404, `no such file: ${fileArg}`);
+      if (evidence) {
+        await withContext('probity import', (ctx) => importEvidenceFile(ctx, kindArg, file, opts));
+        return;
+      }
+      const kind = checkKind(kindArg);
       await withContext('probity import', async (ctx) => {
         const deps = { db: ctx.db, cipher: ctx.cipher };
         const { job, resumed } = await openJob(deps, { kind, file, fileName: path.basename(file), keepFile: false, createdBy: null });
@@ -54,6 +64,20 @@ export function registerRegistryCommands(program: Command) {
         const v = jobView(done);
         process.stdout.write(`import #${v.id} ${v.status}: ${v.processedRows} rows read, ${v.inserted} inserted, ${v.updated} updated, ${v.unchanged} unchanged, ${v.errorRows} refused\n`);
         await reportErrors(ctx.db, v.id, v.errorRows, opts.report);
+      });
+    }));
+
+  const calendar = program.command('calendar').description('the working-day calendar (holidays and 调休 make-up workdays)');
+  calendar.command('import').description('import holidays and make-up workdays from a CSV (date,kind,name or 日期,类型,名称)')
+    .argument('<file>')
+    .action(action(async (fileArg: string) => {
+      const file = path.resolve(fileArg);
+      if (!fs.existsSync(file)) throw new AppError(404, `no such file: ${fileArg}`);
+      await withContext('probity calendar import', async (ctx) => {
+        const r = await importCalendarCsv(ctx, file);
+        process.stdout.write(`calendar: ${r.rows} rows, ${r.inserted} inserted, ${r.updated} updated, ${r.unchanged} unchanged, ${r.errors.length} refused\n`);
+        for (const e of r.errors.slice(0, 50)) process.stdout.write(`${e.row},${e.field},"${e.reason.replace(/"/g, '""')}"\n`);
+        if (r.errors.length) process.exitCode = 1;
       });
     }));
 

@@ -1,9 +1,17 @@
 // Forward-only migrations, listed here in order. Run at start and by `probity migrate`.
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.ts';
+import * as m0002 from './migrations/0002_ledger.ts';
+import * as m0003 from './migrations/0003_calendar.ts';
+import * as m0004 from './migrations/0004_evidence.ts';
+import * as m0005 from './migrations/0005_ratings.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_ledger': m0002,
+  '0003_calendar': m0003,
+  '0004_evidence': m0004,
+  '0005_ratings': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -137,6 +137,57 @@ export interface ImportErrorsTable {
   reason: string;
 }
 
+// ---- ledger (0002) ----------------------------------------------------------------------------
+
+export interface LedgerEntriesTable {
+  seq: Generated<number>;
+  entry: Uint8Array;
+  record_type: string;
+  record_id: string;
+  record_version: number;
+}
+
+export interface LedgerBatchesTable {
+  first_seq: number;
+  last_seq: number;
+  first_idx: number;
+  count: number;
+  gap_lo: ColumnType<number[], number[] | undefined, number[]>;
+  gap_hi: ColumnType<number[], number[] | undefined, number[]>;
+}
+
+/** Hash tiles, level 0, 1, … (entry bundles are assembled from ledger_entries). */
+export interface LedgerTilesTable {
+  level: number;
+  idx: number;
+  width: number;
+  data: Uint8Array;
+}
+
+export interface LedgerStateTable {
+  id: Generated<boolean>;
+  size: number;
+  seq: Generated<number>;
+  root: Uint8Array | null;
+  checkpoint: string | null;
+  updated_at: Timestamp;
+}
+
+export interface LedgerCheckpointsTable {
+  size: number;
+  root: Uint8Array;
+  checkpoint: string;
+  signed_at: CreatedAt;
+}
+
+/** Views (read only). */
+export interface LedgerPendingView extends Omit<LedgerEntriesTable, 'seq'> {
+  seq: number;
+}
+export interface LedgerLogView extends LedgerPendingView {
+  idx: number;
+}
+
 export interface DB {
   meta: MetaTable;
   regions: RegionsTable;
@@ -149,4 +200,17 @@ export interface DB {
   access_log: AccessLogTable;
   import_jobs: ImportJobsTable;
   import_errors: ImportErrorsTable;
+  ledger_entries: LedgerEntriesTable;
+  ledger_batches: LedgerBatchesTable;
+  ledger_pending: LedgerPendingView;
+  ledger_log: LedgerLogView;
+  ledger_tiles: LedgerTilesTable;
+  ledger_state: LedgerStateTable;
+  ledger_checkpoints: LedgerCheckpointsTable;
 }
+
+// Feature-owned tables are declared beside their feature and merged into DB here, so a new feature
+// does not edit this file: see src/features/*/tables.ts.
+import type {} from '../features/ingest/tables.ts';
+import type {} from '../features/calendar/tables.ts';
+import type {} from '../features/ratings/tables.ts';

@@ -17,11 +17,13 @@ describe('ledger entries', () => {
     const ok = { type: 'unit', id: 'U-1', version: 1, time: TIME, digest: DIGEST };
     for (const bad of [
       { type: 'Unit' }, { type: '1unit' }, { type: 'a'.repeat(65) }, { type: 'has space' },
-      { id: '' }, { id: 'a b' }, { id: 'a/b' }, { id: '张三' }, { id: '-x' }, { id: 'x'.repeat(129) },
+      { id: '' }, { id: 'a b' }, { id: 'a/b' }, { id: '张三' }, { id: '.' }, { id: '..' }, { id: 'x'.repeat(129) },
       { version: 0 }, { version: 1.5 }, { version: -1 }, { time: new Date(NaN) }, { digest: DIGEST.toUpperCase() }, { digest: 'ab' },
     ]) {
       expect(() => encodeEntry({ ...ok, ...bad }), JSON.stringify(bad)).toThrow(EntryError);
     }
+    // Registry codes are /^[A-Za-z0-9_.-]{1,40}$/, so each of them must be a valid id as it is.
+    for (const id of ['-x', '_x', '.x', 'x.', 'a:b@c']) expect(parseEntry(encodeEntry({ ...ok, id })).id).toBe(id);
     const line = encodeEntry(ok).toString();
     for (const bad of [
       line.slice(0, -1), line + '\n', line.replace('probity/v1', 'probity/v2'), line.replace(' 1 ', ' 01 '),

@@ -5,7 +5,8 @@
 //   probity/v1 <type> <id> <version> <time> <sha256>\n
 //
 // type     /^[a-z][a-z0-9_.-]{0,63}$/        e.g. "unit", "staff", "case.event"
-// id       /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/   the record's id (UUID, code, …); no spaces or '/'
+// id       /^[A-Za-z0-9._:@-]{1,128}$/, not "." or ".."   the record's id (UUID, code, …); no spaces or '/'
+//          (any registry code, which may begin with _ . -, is an id as it is; see docs/ledger.md)
 // version  decimal integer ≥ 1, no leading zeros; each change of a record gets the next version
 // time     RFC 3339 UTC with milliseconds, exactly as Date#toISOString: 2024-05-01T08:30:00.000Z
 // sha256   lowercase hex SHA-256 of the record's canonical JSON (see canonical.ts)
@@ -30,7 +31,8 @@ export class EntryError extends Error {
 }
 
 export const TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+// "." and ".." are refused because an id is also a URL path segment (/api/ledger/records/<type>/<id>).
+export const ID_PATTERN = /^(?!\.\.?$)[A-Za-z0-9._:@-]{1,128}$/;
 const VERSION_PATTERN = /^[1-9][0-9]{0,15}$/;
 const TIME_PATTERN = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$/;
 const DIGEST_PATTERN = /^[0-9a-f]{64}$/;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type Hash, leafHash, nodeHash, rootOfLeafHashes, toHex } from './hash.ts';
 import { MemoryLog } from './memory.ts';
 import { ENTRIES_LEVEL, parseEntryBundle, tilesForSize, TILE_WIDTH } from './tiles.ts';
-import { appendEntries, HashCache, proveConsistency, proveInclusion, treeHash, verifyConsistency, verifyInclusion } from './tlog.ts';
+import { appendEntries, HashCache, proveConsistency, proveInclusion, type TileReader, treeHash, verifyConsistency, verifyInclusion } from './tlog.ts';
 
 // --- the reference: RFC 6962 §2.1 written as literally as possible --------------------------
 function k(n: number): number {
@@ -170,6 +170,29 @@ describe('larger trees (several tile levels)', () => {
     expect(Buffer.from(once.entry(65_537)).toString()).toBe('entry 65537\n');
     const bundle = once.readTile({ level: ENTRIES_LEVEL, index: 0, width: TILE_WIDTH });
     expect(parseEntryBundle(bundle).length).toBe(256);
+  });
+
+  it('without bundles: the same hash tiles and root, and no entry bundle read or written', async () => {
+    const full = new MemoryLog();
+    await full.append(D.slice(0, 3000));
+    const tiles = new Map<string, Uint8Array>();
+    const reader: TileReader = {
+      readTiles: async (ts) => ts.map((t) => {
+        expect(t.level).toBeGreaterThanOrEqual(0);
+        return tiles.get(`${t.level}/${t.index}`)!;
+      }),
+    };
+    let size = 0;
+    let root: Uint8Array | undefined;
+    for (const n of [1, 300, 1000, 1699]) {
+      const r = await appendEntries(reader, size, D.slice(size, size + n), { bundles: false });
+      expect(r.tiles.every((t) => t.tile.level >= 0)).toBe(true);
+      for (const t of r.tiles) tiles.set(`${t.tile.level}/${t.tile.index}`, t.data);
+      size = r.size;
+      root = r.root;
+    }
+    expect(toHex(root!)).toBe(toHex(full.root!));
+    for (const t of full.allTiles().filter((x) => x.tile.level >= 0)) expect(toHex(tiles.get(`${t.tile.level}/${t.tile.index}`)!)).toBe(toHex(t.data));
   });
 
   it('appends to an empty tree and rejects an empty tree hash', async () => {

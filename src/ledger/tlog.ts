@@ -139,19 +139,28 @@ export interface AppendResult {
   tiles: TileData[];
 }
 
+export interface AppendOptions {
+  /**
+   * Also return the entry bundles (default). A store that keeps the entries elsewhere and
+   * assembles bundles on demand passes false: then no bundle is read or returned.
+   */
+  bundles?: boolean;
+}
+
 /**
  * Appends entries to a tree of `oldSize` whose tiles `store` holds. Reads at most one tile per level
  * (the partial right edge), computes about two SHA-256 per entry, and returns the tiles to write.
  * Not safe to run twice concurrently on the same log: the caller is the single writer.
  */
-export async function appendEntries(store: TileReader, oldSize: number, entries: readonly Uint8Array[]): Promise<AppendResult> {
+export async function appendEntries(store: TileReader, oldSize: number, entries: readonly Uint8Array[], options: AppendOptions = {}): Promise<AppendResult> {
   checkSize(oldSize, 'tree size');
+  const withBundles = options.bundles ?? true;
   const newSize = oldSize + entries.length;
 
   // The right-edge partial tile of each level holds both the prefix of the tile we are about to
   // extend and every frontier hash (the roots of the old tree's complete subtrees).
   const edge = new Map<number, Tile>();
-  for (let level = entries.length ? ENTRIES_LEVEL : 0; levelCount(oldSize, level) > 0; level++) {
+  for (let level = entries.length && withBundles ? ENTRIES_LEVEL : 0; levelCount(oldSize, level) > 0; level++) {
     const count = levelCount(oldSize, level);
     if (count % TILE_WIDTH !== 0) edge.set(level, { level, index: Math.floor(count / TILE_WIDTH), width: count % TILE_WIDTH });
   }
@@ -201,7 +210,7 @@ export async function appendEntries(store: TileReader, oldSize: number, entries:
   for (let j = stackHash.length - 2; j >= 0; j--) root = nodeHash(stackHash[j]!, root);
 
   const tiles: TileData[] = [];
-  if (entries.length) {
+  if (entries.length && withBundles) {
     tiles.push(...cutTiles(ENTRIES_LEVEL, oldSize, entries, edgeData.get(ENTRIES_LEVEL), (items) => encodeEntryBundle(items)));
   }
   fresh.forEach((hashes, level) => {

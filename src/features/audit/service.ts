@@ -6,7 +6,7 @@ import { authorize, type Principal } from '../auth/principal.ts';
 import * as repo from './repo.ts';
 
 export interface AccessEvent {
-  subjectType: 'staff';
+  subjectType: 'staff' | 'rating';
   subjectId: number;
   action: 'view' | 'reveal';
   reason: string | null;

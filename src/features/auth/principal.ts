@@ -33,7 +33,20 @@ export type Permission =
   | 'imports.run'
   | 'imports.read'
   | 'access_log.read'
-  | 'users.manage';
+  | 'users.manage'
+  | 'sources.manage'
+  | 'sources.read'
+  | 'ingest.run'
+  | 'ingest.read'
+  | 'ratings.default_run'
+  | 'rectifications.read'
+  | 'rectifications.act'
+  | 'rectifications.supervise'
+  | 'ratings.reveal_rater'
+  | 'rectifications.configure'
+  | 'metrics.read'
+  | 'calendar.read'
+  | 'calendar.write';
 
 const GRANTS: Record<Permission, readonly Role[]> = {
   'registry.read': ['admin', 'organizer', 'inspector', 'unit_head', 'staff', 'assessor', 'observer'],
@@ -45,6 +58,24 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   'imports.read': ['admin', 'organizer'],
   'access_log.read': ['admin', 'inspector'],
   'users.manage': ['admin'],
+  // Evidence ingestion (多源数据融合): admins register sources; a source's token (role ingest) sends its records.
+  'sources.manage': ['admin'],
+  'sources.read': ['admin', 'organizer'],
+  'ingest.run': ['admin', 'organizer', 'ingest'],
+  'ingest.read': ['admin', 'organizer', 'ingest'],
+  // Ratings (好差评) and rectifications (差评整改): the owning unit's head acts (首接负责), inspectors decide
+  // appeals and find false rectification, organizers and admins follow; unit metrics are aggregates.
+  'ratings.default_run': ['admin'],
+  'rectifications.read': ['admin', 'organizer', 'inspector', 'unit_head'],
+  'rectifications.act': ['unit_head'],
+  'rectifications.supervise': ['inspector'],
+  // A real-name rater's contact, for the revisit (回访): one record at a time, with a reason, logged.
+  'ratings.reveal_rater': ['admin', 'inspector', 'unit_head'],
+  'rectifications.configure': ['admin'],
+  'metrics.read': ['admin', 'organizer', 'inspector', 'unit_head', 'assessor', 'observer'],
+  // The working-day calendar: every clock depends on it, so everyone may read it; only admins edit.
+  'calendar.read': ['admin', 'organizer', 'inspector', 'unit_head', 'staff', 'assessor', 'observer'],
+  'calendar.write': ['admin'],
 };
 
 export function can(principal: Principal, permission: Permission): boolean {

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { AppError, conflict, unauthorized, validationFailed, type FieldError } from '../../lib/errors.ts';
 import { hashPassword, randomToken, sha256Hex, verifyPassword } from '../../lib/crypto.ts';
+import { recordToLedger } from '../registry/ledger-types.ts';
 import * as repo from './repo.ts';
 import { ROLES, TOKEN_ROLES, type Principal, type Role, type Scope } from './principal.ts';
 
@@ -102,14 +103,20 @@ export async function addUser(deps: Pick<AuthDeps, 'db'>, input: NewUser) {
   if (input.role === 'staff' && !input.staffCode) errors.push({ path: 'staff', message: 'a staff account must be linked to a staff record' });
   if (errors.length) throw validationFailed(errors);
   if (await repo.findUserByUsername(deps.db, input.username)) throw conflict(`user ${input.username} already exists`);
-  const user = await repo.insertUser(deps.db, {
-    username: input.username,
-    display_name: input.displayName ?? input.username,
-    password_hash: await hashPassword(input.password),
-    role: input.role,
-    scope_region_id: regionId,
-    scope_unit_id: unitId,
-    staff_id: staffId,
+  const passwordHash = await hashPassword(input.password);
+  // The account and its ledger entry commit together.
+  const user = await deps.db.transaction().execute(async (trx) => {
+    const row = await repo.insertUser(trx, {
+      username: input.username,
+      display_name: input.displayName ?? input.username,
+      password_hash: passwordHash,
+      role: input.role,
+      scope_region_id: regionId,
+      scope_unit_id: unitId,
+      staff_id: staffId,
+    });
+    await recordToLedger(trx, 'user', [row.id]);
+    return row;
   });
   return { id: user.id, username: user.username, role: user.role };
 }

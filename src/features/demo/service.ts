@@ -9,6 +9,7 @@ import type { BatchResult, Numbered } from '../registry/batch.ts';
 import { commitChanges } from '../registry/changes.ts';
 import { applyRegionBatch, applyServiceItemBatch, applyUnitBatch } from '../registry/service.ts';
 import { applyStaffBatch, sealStaff } from '../registry/staff-service.ts';
+import { loadDefaultCalendar } from '../calendar/service.ts';
 import { generateDemoProvince, type DemoOptions, type DemoUser } from './generator.ts';
 
 export interface DemoDeps {
@@ -37,6 +38,8 @@ async function inBatches<T>(deps: DemoDeps, rows: T[], size: number, apply: (trx
 /** Idempotent: records are upserted by code and existing users are left as they are. */
 export async function loadDemo(deps: DemoDeps, options: DemoOptions, onStep?: (step: string) => void): Promise<{ users: DemoUser[]; staff: number; units: number }> {
   const demo = generateDemoProvince(options);
+  onStep?.('working-day calendar 2025–2026');
+  await loadDefaultCalendar(deps.db);
   onStep?.(`regions ${demo.regions.length}`);
   await inBatches(deps, demo.regions, 500, (trx, items) => applyRegionBatch(trx, ALL, items));
   onStep?.(`units ${demo.units.length}`);

@@ -13,6 +13,7 @@ import type { Page, PageQuery } from '../../lib/pagination.ts';
 import { authorize, type Principal, type Scope } from '../auth/principal.ts';
 import type { Numbered, RowError } from '../registry/batch.ts';
 import { commitChanges } from '../registry/changes.ts';
+import { recordToLedger } from '../registry/ledger-types.ts';
 import { isImportKind, KINDS, IMPORT_KINDS, type ImportKind, type KindSpec } from './kinds.ts';
 import { countRows, fileSha256, readRows } from './reader.ts';
 import * as repo from './repo.ts';
@@ -97,7 +98,12 @@ export async function executeJob(deps: ImportDeps, job: Job, file: string, scope
     }
     await flush();
     await inFlight;
-    return await repo.finishJob(deps.db, job.id, 'completed', null);
+    // The completed job (what was imported, from which file, with what result) is itself a record.
+    return await deps.db.transaction().execute(async (trx) => {
+      const done = await repo.finishJob(trx, job.id, 'completed', null);
+      await recordToLedger(trx, 'import', [done.id]);
+      return done;
+    });
   } catch (err) {
     const message = err instanceof AppError ? err.message : `stopped by an internal error: ${(err as Error).message}`;
     await repo.finishJob(deps.db, job.id, 'failed', message).catch(() => {});

@@ -1,0 +1,241 @@
+// SQL of the ingest feature: sources, ingest jobs and their errors, code look-ups, and the generic
+// batch write of evidence rows (one array parameter per column with unnest, as upsertStaff does).
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import { offsetOf, type SortSpec } from '../../lib/pagination.ts';
+import type { EvidenceSpec, ItemRef, ScopedRef } from './kinds.ts';
+
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+// ---- sources ------------------------------------------------------------------------------
+
+export async function findSourceByCode(db: Executor, code: string) {
+  return db.selectFrom('sources').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+export async function findSourceByToken(db: Executor, tokenId: number) {
+  return db.selectFrom('sources').selectAll().where('token_id', '=', tokenId).executeTakeFirst();
+}
+
+export async function insertSource(db: Executor, v: { code: string; name: string; token_id: number | null }) {
+  return db.insertInto('sources').values(v).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Creates the source unless it exists; returns it either way (safe under concurrent callers). */
+export async function ensureSource(db: Executor, code: string, name: string) {
+  await db.insertInto('sources').values({ code, name, token_id: null }).onConflict((oc) => oc.column('code').doNothing()).execute();
+  return (await findSourceByCode(db, code))!;
+}
+
+export async function listSources(db: Executor, q: { q?: string; page: number; pageSize: number }, sort: SortSpec<string>) {
+  let query = db.selectFrom('sources as s').leftJoin('api_tokens as t', 't.id', 's.token_id');
+  if (q.q) query = query.where((eb) => eb.or([eb('s.code', 'like', `${q.q}%`), eb('s.name', 'like', `%${q.q}%`)]));
+  const [items, total] = await Promise.all([
+    query.select(['s.id', 's.code', 's.name', 's.token_id', 's.created_at', 't.last_used_at', 't.revoked_at'])
+      .orderBy(sql.ref(sort.column), sort.direction).orderBy('s.id').limit(q.pageSize).offset(offsetOf(q)).execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+// ---- jobs ---------------------------------------------------------------------------------
+
+export async function insertJob(db: Executor, v: {
+  kind: string; source_id: number; mode: 'insert' | 'upsert'; via: 'http' | 'cli'; file_name: string | null; file_sha256: string | null;
+  created_by: number | null; token_id: number | null;
+}) {
+  return db.insertInto('ingest_jobs').values({ ...v, status: 'running' }).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The unfinished CLI job for this same file, kind, source and mode, if any. */
+export async function findResumable(db: Executor, v: { kind: string; sha256: string; sourceId: number; mode: 'insert' | 'upsert' }) {
+  return db.selectFrom('ingest_jobs').selectAll().where('kind', '=', v.kind).where('file_sha256', '=', v.sha256)
+    .where('source_id', '=', v.sourceId).where('mode', '=', v.mode).where('status', 'in', ['running', 'failed'])
+    .orderBy('id', 'desc').executeTakeFirst();
+}
+
+export async function reopenJob(db: Executor, id: number) {
+  return db.updateTable('ingest_jobs').set({ status: 'running', failure: null, finished_at: null }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+export interface RowError { line: number; field: string; reason: string }
+
+export interface BatchCounts { inserted: number; updated: number; unchanged: number; rejected: number }
+
+/** A batch's bookkeeping, in the same transaction as its rows: what is committed is exactly what is recorded. */
+export async function recordBatch(db: Executor, id: number, b: BatchCounts & { first: number; last: number; errors: RowError[] }) {
+  if (b.errors.length) {
+    await sql`
+      insert into ingest_errors (job_id, line, field, reason)
+      select ${id}::int, * from unnest(${b.errors.map((e) => e.line)}::int[], ${b.errors.map((e) => e.field)}::text[], ${b.errors.map((e) => e.reason)}::text[])
+      on conflict do nothing`.execute(db);
+  }
+  await db.insertInto('ingest_batches').values({
+    job_id: id, first_record: b.first, last_record: b.last, inserted: b.inserted, updated: b.updated, unchanged: b.unchanged, rejected: b.rejected,
+  }).execute();
+}
+
+/** The record ranges a job has committed, in order. */
+export async function committedRanges(db: Executor, id: number) {
+  const rows = await db.selectFrom('ingest_batches').select(['first_record', 'last_record']).where('job_id', '=', id).orderBy('first_record').execute();
+  return rows.map((r) => ({ first: r.first_record, last: r.last_record }));
+}
+
+const totals = (id: number) => sql<{ lines: number; inserted: number; updated: number; unchanged: number; rejected: number }>`
+  select coalesce(sum(last_record - first_record + 1), 0)::int as lines, coalesce(sum(inserted), 0)::int as inserted,
+         coalesce(sum(updated), 0)::int as updated, coalesce(sum(unchanged), 0)::int as unchanged, coalesce(sum(rejected), 0)::int as rejected
+  from ingest_batches where job_id = ${id}`;
+
+/** Ends a job with the totals of its committed batches. */
+export async function finishJob(db: Executor, id: number, status: 'completed' | 'failed', failure: string | null) {
+  const t = (await totals(id).execute(db)).rows[0]!;
+  return db.updateTable('ingest_jobs').set({ ...t, status, failure, finished_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A job with its source code; the counts of a running job are summed from its committed batches. */
+export async function findJob(db: Executor, id: number) {
+  const job = await db.selectFrom('ingest_jobs as j').innerJoin('sources as s', 's.id', 'j.source_id').selectAll('j').select('s.code as source_code')
+    .where('j.id', '=', id).executeTakeFirst();
+  if (!job || job.status === 'completed') return job;
+  return { ...job, ...(await totals(id).execute(db)).rows[0]! };
+}
+
+export async function listErrors(db: Executor, id: number, page: { page: number; pageSize: number }) {
+  const q = db.selectFrom('ingest_errors').where('job_id', '=', id);
+  const [items, total] = await Promise.all([
+    q.select(['line', 'field', 'reason']).orderBy('line').orderBy('field').limit(page.pageSize).offset(offsetOf(page)).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+// ---- code look-ups ------------------------------------------------------------------------
+
+export async function unitsByCode(db: Executor, codes: string[]): Promise<Map<string, ScopedRef>> {
+  if (!codes.length) return new Map();
+  const r = await sql<{ code: string; id: number; path: string; region_path: string }>`
+    select u.code, u.id, u.path, r.path as region_path from units u join regions r on r.id = u.region_id
+    where u.code = any(${codes}::text[])`.execute(db);
+  return new Map(r.rows.map((x) => [x.code, { id: x.id, path: x.path, regionPath: x.region_path }]));
+}
+
+export async function serviceItemsByCode(db: Executor, codes: string[]): Promise<Map<string, ItemRef>> {
+  if (!codes.length) return new Map();
+  const r = await sql<{ code: string; id: number; unit_id: number; promised_days: number; path: string; region_path: string }>`
+    select si.code, si.id, si.unit_id, si.promised_days, u.path, r.path as region_path
+    from service_items si join units u on u.id = si.unit_id join regions r on r.id = u.region_id
+    where si.code = any(${codes}::text[])`.execute(db);
+  return new Map(r.rows.map((x) => [x.code, { id: x.id, unitId: x.unit_id, promisedDays: x.promised_days, path: x.path, regionPath: x.region_path }]));
+}
+
+export async function staffByCode(db: Executor, codes: string[]): Promise<Map<string, ScopedRef>> {
+  if (!codes.length) return new Map();
+  const r = await sql<{ code: string; id: number; path: string; region_path: string }>`
+    select st.code, st.id, u.path, r.path as region_path
+    from staff st join units u on u.id = st.unit_id join regions r on r.id = u.region_id
+    where st.code = any(${codes}::text[])`.execute(db);
+  return new Map(r.rows.map((x) => [x.code, { id: x.id, path: x.path, regionPath: x.region_path }]));
+}
+
+// ---- evidence rows ------------------------------------------------------------------------
+//
+// A batch travels as one text parameter per column, its values joined by U+001F with U+001E for
+// null, split again in SQL (string_to_array). Measured on 5,000-row batches: a third of the client
+// time of array parameters on node-postgres and far less on PGlite, whose array encoder is slow.
+// Checked values never hold these control characters: FieldReader.text replaces control characters,
+// codes and ids are refused with them, and times travel as numbers.
+
+const SEP = '\u001f';
+const NUL = '\u001e';
+
+const pack = (values: readonly unknown[]) => {
+  let out = '';
+  for (const v of values) out += SEP + (v === null || v === undefined ? NUL : String(v));
+  return out;
+};
+
+/** The SQL array of a packed column (the leading separator keeps a single empty string an element). */
+function packed(values: readonly unknown[], type: string) {
+  const base = type === 'epoch_ms' ? 'float8' : type;
+  return sql`(string_to_array(${pack(values)}::text, chr(31), chr(30)))[2:]::${sql.raw(base)}[]`;
+}
+
+/** A column of the unnest alias v, converted to its stored type. */
+const stored = (name: string, type: string) => (type === 'epoch_ms' ? sql`to_timestamp(v.${sql.ref(name)} / 1000)` : sql`v.${sql.ref(name)}`);
+
+export interface EvidenceRow {
+  externalId: string;
+  /** SHA-256 of the checked record, hex. */
+  hash: string;
+  /** Values in the order of spec.columns. */
+  values: unknown[];
+}
+
+const column = (rows: EvidenceRow[], i: number) => rows.map((r) => r.values[i]);
+
+/**
+ * Inserts the rows that are new; rows whose (source, external id) exists — or, for transactions,
+ * whose transaction code is taken — are left alone and not returned. Duplicates within the batch
+ * insert once.
+ */
+export async function insertNew(db: Executor, spec: EvidenceSpec, sourceId: number, rows: EvidenceRow[]) {
+  if (!rows.length) return [];
+  const cols = spec.columns.map(([c]) => c);
+  const names = sql.join(['source_id', 'external_id', 'content_hash', ...cols].map((c) => sql.ref(c)));
+  const arrays = sql.join([
+    packed(rows.map((r) => r.externalId), 'text'),
+    packed(rows.map((r) => r.hash), 'text'),
+    ...spec.columns.map(([, type], i) => packed(column(rows, i), type)),
+  ]);
+  // The ids come back as two packed strings in one row, not as one row per record.
+  const result = await sql<{ ids: string | null; ext: string | null }>`
+    with ins as (
+      insert into ${sql.table(spec.table)} (${names})
+      select ${sourceId}::int, v.external_id, decode(v.hash, 'hex'), ${sql.join(spec.columns.map(([c, type]) => stored(c, type)))}
+      from unnest(${arrays}) as v(external_id, hash, ${sql.join(cols.map((c) => sql.ref(c)))})
+      on conflict do nothing
+      returning id, external_id
+    )
+    select string_agg(id::text, ',') as ids, string_agg(external_id, chr(31)) as ext from ins`.execute(db);
+  const { ids, ext } = result.rows[0] ?? { ids: null, ext: null };
+  if (!ids || ext === null) return [];
+  const externalIds = ext.split(SEP);
+  return ids.split(',').map((id, i) => ({ id: Number(id), external_id: externalIds[i]! }));
+}
+
+/** The stored rows of these external ids of a source: id, content hash, version (and the unique column). */
+export async function findExisting(db: Executor, spec: EvidenceSpec, sourceId: number, externalIds: string[]) {
+  if (!externalIds.length) return new Map<string, { id: number; hash: string; version: number; unique: string | null }>();
+  const unique = spec.unique ? sql.ref(spec.unique.column) : sql`null`;
+  const result = await sql<{ id: number; external_id: string; content_hash: string; version: number; unique_value: string | null }>`
+    select id, external_id, encode(content_hash, 'hex') as content_hash, version, ${unique} as unique_value from ${sql.table(spec.table)}
+    where source_id = ${sourceId} and external_id = any(${packed(externalIds, 'text')})`.execute(db);
+  return new Map(result.rows.map((r) => [r.external_id, { id: Number(r.id), hash: r.content_hash, version: r.version, unique: r.unique_value }]));
+}
+
+/** Which of these values of the kind's unique column are taken, and by which row id. */
+export async function uniqueOwners(db: Executor, spec: EvidenceSpec, values: string[]) {
+  if (!spec.unique || !values.length) return new Map<string, number>();
+  const result = await sql<{ id: number; value: string }>`
+    select id, ${sql.ref(spec.unique.column)} as value from ${sql.table(spec.table)}
+    where ${sql.ref(spec.unique.column)} = any(${packed(values, 'text')})`.execute(db);
+  return new Map(result.rows.map((r) => [r.value, Number(r.id)]));
+}
+
+/** Declared updates: new content for existing rows, version + 1. */
+export async function updateRows(db: Executor, spec: EvidenceSpec, rows: (EvidenceRow & { id: number })[]) {
+  if (!rows.length) return [];
+  const cols = spec.columns.map(([c]) => c);
+  const arrays = sql.join([
+    packed(rows.map((r) => r.id), 'bigint'),
+    packed(rows.map((r) => r.hash), 'text'),
+    ...spec.columns.map(([, type], i) => packed(column(rows, i), type)),
+  ]);
+  const sets = sql.join(spec.columns.map(([c, type]) => sql`${sql.ref(c)} = ${stored(c, type)}`));
+  const result = await sql<{ id: number; version: number }>`
+    update ${sql.table(spec.table)} as t set content_hash = decode(v.hash, 'hex'), ${sets}, version = t.version + 1, updated_at = now()
+    from unnest(${arrays}) as v(id, hash, ${sql.join(cols.map((c) => sql.ref(c)))})
+    where t.id = v.id
+    returning t.id, t.version`.execute(db);
+  return result.rows.map((r) => ({ id: Number(r.id), version: r.version }));
+}
