@@ -19,6 +19,11 @@ describe('NDJSON records', () => {
     expect(recs.map((r) => r.values)).toEqual([{ name: '政务服务' }, { name: '热线' }]);
   });
 
+  it('never quotes a broken line back (it may hold personal data)', async () => {
+    const recs = await collect(['nope 13812345678\n{"phone":13812345678,\n']);
+    expect(recs.map((r) => r.error?.reason)).toEqual(['is not valid JSON', 'is not valid JSON (at character 22)']);
+  });
+
   it('reports lines that are not JSON objects, and keeps going', async () => {
     const recs = await collect(['{"a":1}\n{"a":\n[1,2]\nnull\n"x"\n{"a":6}\n']);
     expect(recs.map((r) => [r.line, r.error?.field ?? null, r.error ? r.error.reason.split(' (')[0] : r.values])).toEqual([

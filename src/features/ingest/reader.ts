@@ -22,7 +22,9 @@ function parseLine(text: string, line: number): RawRecord {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { line, values: null, error: { field: '$', reason: `is not valid JSON (${(err as Error).message.slice(0, 100)})` } };
+    // V8's message may quote the line, and a line may hold personal data: report only where it broke.
+    const at = /at position (\d+)/.exec((err as Error).message)?.[1];
+    return { line, values: null, error: { field: '$', reason: at ? `is not valid JSON (at character ${Number(at) + 1})` : 'is not valid JSON' } };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { line, values: null, error: { field: '$', reason: 'must be a JSON object' } };

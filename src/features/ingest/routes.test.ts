@@ -190,13 +190,14 @@ describe('POST /api/ingest/<kind>', () => {
 describe('the other evidence kinds', () => {
   it('hotline tickets: no personal numbers stored from summaries', async () => {
     const res = (await ingest('hotline', ndjson([
-      { externalId: 'H1', unitCode: 'U99010201', receivedAt: '2025-06-01 09:00', respondedAt: '2025-06-01 10:00', resolvedAt: '2025-06-03 16:00', satisfaction: 4, category: '政务服务', summary: '市民（电话13812345678）反映窗口排队时间长' },
+      { externalId: 'H1', unitCode: 'U99010201', receivedAt: '2025-06-01 09:00', respondedAt: '2025-06-01 10:00', resolvedAt: '2025-06-03 16:00', satisfaction: 4, category: '政务服务', summary: '市民（电话13812345678）反映窗口排队时间长', callerPhone: '13812345678', callerIdNumber: '11010519491231002X' },
       { externalId: 'H2', unitCode: 'U99010201', receivedAt: '2025-06-01 09:00', satisfaction: 9 },
     ]))).json();
     expect(res).toMatchObject({ inserted: 1, rejected: 1, errors: [{ line: 2, field: 'satisfaction' }] });
     const row = await t.ctx.db.selectFrom('hotline_tickets').selectAll().where('external_id', '=', 'H1').executeTakeFirstOrThrow();
     expect(row).toMatchObject({ satisfaction: 4, category: '政务服务' });
     expect(row.summary).toBe('市民（电话[已删除]）反映窗口排队时间长');
+    expect(JSON.stringify(row)).not.toMatch(/13812345678|11010519491231002X/); // fields we do not keep are dropped
     // A one-line batch whose text fields are empty stores empty text, not null.
     expect((await ingest('hotline', ndjson([{ externalId: 'H3', unitCode: 'U99010201', receivedAt: '2025-06-01T09:00:00Z' }]))).json()).toMatchObject({ inserted: 1 });
     expect(await t.ctx.db.selectFrom('hotline_tickets').select(['category', 'summary', 'satisfaction', 'responded_at']).where('external_id', '=', 'H3').executeTakeFirst())

@@ -27,5 +27,6 @@ export async function recordLedger(_trx: Executor, _records: RatingsLedgerRecord
   //   rectification:       every column of rectifications
   //   rectification.event: every column of rectification_events (written once, version 1)
   //   rectification.deadline: every column of rectification_deadlines (id = its unit_category)
-  // The public rating path calls this once per rating with 1–3 records; keep it to one INSERT.
+  // The public rating path calls this once per group-commit batch (up to 500 ratings plus the
+  // rectifications and events of their 差评): keep it to one INSERT per call — it is on the hot path.
 }
