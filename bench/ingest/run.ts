@@ -6,6 +6,10 @@
 //   node bin/run-ts.mjs bench/ingest/run.ts [--rows 1000000] [--runs 3] [--pg postgres://...] [--only pglite|postgres] [--file F]
 //
 // Without --pg only PGlite is measured. With --pg a fresh database is created on that server per run.
+// Besides wall-clock rates it prints the CPU time spent (this process, plus on PostgreSQL the server
+// processes of the bench database, read from /proc), since other work on a shared machine slows the
+// wall clock but not the work done per line.
+import { execSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,13 +49,50 @@ const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 // Other work on the machine shows in the load average: it is printed with every run.
 console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}; load average ${load()}`);
 const cipher = new FieldCipher(crypto.randomBytes(32));
+const TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 
 const COLUMNS = 'source_id, external_id, transaction_code, service_item_id, unit_id, handler_staff_id, channel, status, accepted_at, completed_at, promised_days, content_hash';
 
+/** CPU seconds used so far: this process, plus (PostgreSQL) the live server processes of one database. */
+type CpuMeter = () => Promise<{ client: number; server: Map<number, number> }>;
+
+const clientCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+function procCpu(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICKS;
+  } catch {
+    return undefined; // not on this machine, or gone
+  }
+}
+
+interface Spent { seconds: number; client: number; server: number | null }
+
+async function measure<T>(meter: CpuMeter, fn: () => Promise<T>): Promise<T & { spent: Spent }> {
+  const before = await meter();
+  const started = performance.now();
+  const result = await fn();
+  const seconds = (performance.now() - started) / 1000;
+  const after = await meter();
+  let server: number | null = null;
+  if (after.server.size) {
+    server = 0;
+    for (const [pid, cpu] of after.server) server += cpu - (before.server.get(pid) ?? 0);
+  }
+  return { ...result, spent: { seconds, client: after.client - before.client, server } };
+}
+
 interface Bench {
   db: Kysely<DB>;
-  /** Seconds for COPY of the stored good rows into a same-shaped table. */
-  copy: () => Promise<{ seconds: number; rows: number }>;
+  meter: CpuMeter;
+  /** COPY of the stored good rows into a same-shaped table. */
+  copy: () => Promise<{ rows: number; spent: Spent }>;
   drop: () => Promise<void>;
 }
 
@@ -62,17 +103,17 @@ async function freshPGlite(): Promise<Bench> {
   const client = new PGlite(path.join(dataDir, 'pgdata'));
   await client.waitReady;
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+  const meter: CpuMeter = async () => ({ client: clientCpu(), server: new Map() }); // the database runs in this process
   return {
     db,
+    meter,
     copy: async () => {
       await sameShape.execute(db);
       const out = await client.query(`copy (select ${COLUMNS} from service_transactions) to '/dev/blob'`);
       const blob = out.blob!;
-      const started = performance.now();
-      await client.query(`copy copy_target (${COLUMNS}) from '/dev/blob'`, [], { blob });
-      const seconds = (performance.now() - started) / 1000;
+      const { spent } = await measure(meter, async () => client.query(`copy copy_target (${COLUMNS}) from '/dev/blob'`, [], { blob }));
       const n = await client.query<{ n: number }>('select count(*)::int as n from copy_target');
-      return { seconds, rows: n.rows[0]!.n };
+      return { rows: n.rows[0]!.n, spent };
     },
     drop: async () => {
       await db.destroy();
@@ -86,75 +127,85 @@ async function freshPostgres(): Promise<Bench> {
   const admin = new pg.Client({ connectionString: pgUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
-  await admin.end();
   const url = new URL(pgUrl!);
   url.pathname = `/${name}`;
   const database = openPostgres(url.toString());
+  const meter: CpuMeter = async () => {
+    const pids = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [name]);
+    const server = new Map<number, number>();
+    for (const { pid } of pids.rows) {
+      const cpu = procCpu(pid);
+      if (cpu !== undefined) server.set(pid, cpu);
+    }
+    return { client: clientCpu(), server };
+  };
   return {
     db: database.db,
+    meter,
     copy: async () => {
       await sameShape.execute(database.db);
       const client = new pg.Client({ connectionString: url.toString() });
       await client.connect();
       const tsv = path.join(dir, 'rows.copy');
       await pipeline(client.query(copyTo(`copy (select ${COLUMNS} from service_transactions) to stdout`)), fs.createWriteStream(tsv));
-      const started = performance.now();
-      await pipeline(fs.createReadStream(tsv, { highWaterMark: 1 << 20 }), client.query(copyFrom(`copy copy_target (${COLUMNS}) from stdin`)));
-      const seconds = (performance.now() - started) / 1000;
+      const { spent } = await measure(meter, () =>
+        pipeline(fs.createReadStream(tsv, { highWaterMark: 1 << 20 }), client.query(copyFrom(`copy copy_target (${COLUMNS}) from stdin`))));
       const n = await client.query<{ n: number }>('select count(*)::int as n from copy_target');
       await client.end();
       fs.rmSync(tsv, { force: true });
-      return { seconds, rows: n.rows[0]!.n };
+      return { rows: n.rows[0]!.n, spent };
     },
     drop: async () => {
       await database.close();
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`drop database ${name} with (force)`);
-      await c.end();
+      await admin.query(`drop database ${name} with (force)`);
+      await admin.end();
     },
   };
 }
 
-async function timedIngest(db: Kysely<DB>, kind: 'pglite' | 'postgres') {
-  const started = performance.now();
-  const { job } = await importEvidence({ db, cipher, writers: writersFor(kind) }, 'transactions', file, { source: 'bench-platform' });
-  const seconds = (performance.now() - started) / 1000;
-  return { seconds, rate: rows / seconds, job };
+async function ingest(bench: Bench, kind: 'pglite' | 'postgres') {
+  return measure(bench.meter, () => importEvidence({ db: bench.db, cipher, writers: writersFor(kind) }, 'transactions', file, { source: 'bench-platform' }));
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const cpuOf = (s: Spent) => s.client + (s.server ?? 0);
+const cpuText = (s: Spent, n: number, unit: string) =>
+  `CPU ${s.server === null ? `${s.client.toFixed(1)} s` : `${s.client.toFixed(1)} s client + ${s.server.toFixed(1)} s server`} = ${(n / cpuOf(s)).toFixed(0)} ${unit} per CPU-second`;
 const kinds = (pgUrl ? (['pglite', 'postgres'] as const) : (['pglite'] as const)).filter((k) => !only || k === only);
 
 for (const kind of kinds) {
-  const first: number[] = [];
-  const second: number[] = [];
-  const copies: number[] = [];
+  const m = { first: [] as number[], second: [] as number[], copy: [] as number[], firstCpu: [] as number[], secondCpu: [] as number[], copyCpu: [] as number[] };
   for (let run = 1; run <= runs; run++) {
     const bench = kind === 'pglite' ? await freshPGlite() : await freshPostgres();
     await migrateToLatest(bench.db);
     await loadDemo({ db: bench.db, cipher }, { staff: STAFF, seed: 'bench' });
     await bench.db.insertInto('sources').values({ code: 'bench-platform', name: '基准测试政务服务平台', token_id: null }).execute();
-    const a = await timedIngest(bench.db, kind);
-    const b = await timedIngest(bench.db, kind);
+    const a = await ingest(bench, kind);
+    const b = await ingest(bench, kind);
     const wrong = a.job.inserted !== made.good || a.job.rejected !== made.bad.length || a.job.lines !== rows
       || b.job.unchanged !== made.good || b.job.inserted + b.job.updated !== 0 || b.job.rejected !== made.bad.length;
     if (wrong) throw new Error(`wrong result: ${JSON.stringify({ first: a.job, second: b.job })}`);
     const c = await bench.copy();
     if (c.rows !== made.good) throw new Error(`COPY stored ${c.rows} rows, expected ${made.good}`);
-    const copyRate = c.rows / c.seconds;
-    first.push(a.rate);
-    second.push(b.rate);
-    copies.push(copyRate);
-    console.log(
-      `${kind} run ${run}: ingest ${a.seconds.toFixed(2)} s (${a.rate.toFixed(0)} lines/s), re-ingest ${b.seconds.toFixed(2)} s (${b.rate.toFixed(0)} lines/s, nothing changed), ` +
-      `COPY ${c.seconds.toFixed(2)} s (${copyRate.toFixed(0)} rows/s); ingest/COPY ${(a.rate / copyRate).toFixed(2)}; load average ${load()}`,
-    );
+    const rate = (s: Spent, n: number) => n / s.seconds;
+    m.first.push(rate(a.spent, rows));
+    m.second.push(rate(b.spent, rows));
+    m.copy.push(rate(c.spent, c.rows));
+    m.firstCpu.push(rows / cpuOf(a.spent));
+    m.secondCpu.push(rows / cpuOf(b.spent));
+    m.copyCpu.push(c.rows / cpuOf(c.spent));
+    console.log(`${kind} run ${run} (load average ${load()}):`);
+    console.log(`  ingest     ${a.spent.seconds.toFixed(1)} s = ${rate(a.spent, rows).toFixed(0)} lines/s; ${cpuText(a.spent, rows, 'lines')}`);
+    console.log(`  re-ingest  ${b.spent.seconds.toFixed(1)} s = ${rate(b.spent, rows).toFixed(0)} lines/s (nothing changed); ${cpuText(b.spent, rows, 'lines')}`);
+    console.log(`  COPY       ${c.spent.seconds.toFixed(1)} s = ${rate(c.spent, c.rows).toFixed(0)} rows/s; ${cpuText(c.spent, c.rows, 'rows')}`);
+    console.log(`  ingest/COPY ${(rate(a.spent, rows) / rate(c.spent, c.rows)).toFixed(2)} by wall clock, ${(rows / cpuOf(a.spent) / (c.rows / cpuOf(c.spent))).toFixed(2)} by CPU`);
     await bench.drop();
   }
   console.log(
-    `${kind} median of ${runs}: ingest ${median(first).toFixed(0)} lines/s, re-ingest ${median(second).toFixed(0)} lines/s, ` +
-    `COPY ${median(copies).toFixed(0)} rows/s, ingest/COPY ${(median(first) / median(copies)).toFixed(2)}`,
+    `${kind} median of ${runs}: ingest ${median(m.first).toFixed(0)} lines/s (${median(m.firstCpu).toFixed(0)} per CPU-second), ` +
+    `re-ingest ${median(m.second).toFixed(0)} lines/s (${median(m.secondCpu).toFixed(0)} per CPU-second), ` +
+    `COPY ${median(m.copy).toFixed(0)} rows/s (${median(m.copyCpu).toFixed(0)} per CPU-second); ` +
+    `ingest/COPY ${(median(m.first) / median(m.copy)).toFixed(2)} by wall clock, ${(median(m.firstCpu) / median(m.copyCpu)).toFixed(2)} by CPU`,
   );
 }
 fs.rmSync(dir, { recursive: true, force: true });

@@ -78,23 +78,25 @@ export interface PendingBatch {
 
 /**
  * Up to `limit` entries with after < seq ≤ upTo, in seq order, as one row: the entries as one text
- * (each ends in its only newline) and their seq ranges. One row instead of thousands is what keeps
- * PGlite's protocol code out of the way.
+ * (each ends in its only newline) and their seqs as another. One row instead of thousands is what
+ * keeps PGlite's protocol code out of the way.
  */
 export async function readPendingBatch(db: Executor, after: number, upTo: number, limit: number): Promise<PendingBatch> {
-  const result = await sql<{ entries: string | null; runs: string | null; n: number }>`
-    with b as (select seq, entry from ledger_entries where seq > ${after} and seq <= ${upTo} order by seq limit ${limit})
-    select (select string_agg(${entryText}, '' order by seq) from b) as entries,
-           (select string_agg(lo || '-' || hi, ',' order by lo)
-              from (select min(seq) as lo, max(seq) as hi from (select seq, seq - row_number() over (order by seq) as g from b) x group by g) r) as runs,
-           (select count(*) from b)::int as n
+  const result = await sql<{ entries: string | null; seqs: string | null }>`
+    select string_agg(${entryText}, '' order by seq) as entries, string_agg(seq::text, ',' order by seq) as seqs
+    from (select seq, entry from ledger_entries where seq > ${after} and seq <= ${upTo} order by seq limit ${limit}) b
   `.execute(db);
   const row = result.rows[0]!;
-  const n = Number(row.n);
-  const runs = (row.runs ? row.runs.split(',') : []).map((r) => r.split('-').map(Number) as [number, number]);
+  const seqs = row.seqs ? row.seqs.split(',').map(Number) : [];
+  const runs: [number, number][] = [];
+  for (const seq of seqs) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] + 1 === seq) last[1] = seq;
+    else runs.push([seq, seq]);
+  }
   const entries = splitLines(row.entries ?? '');
-  if (entries.length !== n) throw new Error(`ledger: ${n} entries read but ${entries.length} lines (an entry with an inner newline?)`);
-  return { entries, runs, lastSeq: n === limit ? runs[runs.length - 1]![1] : Math.max(after, upTo) };
+  if (entries.length !== seqs.length) throw new Error(`ledger: ${seqs.length} entries read but ${entries.length} lines (an entry with an inner newline?)`);
+  return { entries, runs, lastSeq: seqs.length === limit ? seqs[seqs.length - 1]! : Math.max(after, upTo) };
 }
 
 function splitLines(text: string): Uint8Array[] {

@@ -165,3 +165,14 @@ describe('resolving codes', () => {
     expect(EVIDENCE_SPECS.transactions.toRow(value({ serviceItemCode: 'I1' }), region)).toEqual({ ok: false, errors: [{ path: 'serviceItemCode', message: 'no service item has code I1' }] });
   });
 });
+
+describe('content digests', () => {
+  it('tell null from empty text and depend on field order and kind', async () => {
+    const { contentHash } = await import('./pipeline.ts');
+    expect(contentHash('k', { a: null })).not.toBe(contentHash('k', { a: '' }));
+    expect(contentHash('k', { a: 'x', b: 1 })).toBe(contentHash('k', { a: 'x', b: 1 }));
+    expect(contentHash('k', { a: 'x', b: 1 })).not.toBe(contentHash('j', { a: 'x', b: 1 }));
+    expect(contentHash('k', { a: 'x1', b: '' })).not.toBe(contentHash('k', { a: 'x', b: '1' }));
+    expect(contentHash('k', { a: 1 })).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

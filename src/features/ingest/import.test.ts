@@ -88,6 +88,23 @@ describe('evidence files', () => {
     expect(await countWhere('service_transactions', 'W')).toBe(6000);
   });
 
+  it('a batch expected to be new that meets a taken code falls back and refuses only that line', async () => {
+    await t.ctx.db.insertInto('sources').values({ code: 'other-platform', name: '另一平台' }).execute();
+    const taken = await writeTransactionsNdjson(path.join(dir, 'taken.ndjson'), 2, { prefix: 'O' });
+    await importEvidence(deps(), 'transactions', taken.path, { source: 'other-platform' }); // holds code OC0000000002
+    const file = await writeTransactionsNdjson(path.join(dir, 'fallback.ndjson'), 9000, { prefix: 'P' });
+    const lines = fs.readFileSync(file.path, 'utf8').trim().split('\n');
+    // Line 7000 (in the second batch, which follows a batch of new records) reuses the other source's code.
+    lines[6999] = JSON.stringify({ ...JSON.parse(lines[6999]!), transactionCode: 'OC0000000002' });
+    fs.writeFileSync(file.path, lines.join('\n') + '\n');
+    const { job } = await importEvidence(deps(), 'transactions', file.path);
+    expect(job).toMatchObject({ lines: 9000, inserted: 8999, rejected: 1 });
+    expect((await repo.listErrors(t.ctx.db, job.id, { page: 1, pageSize: 10 })).items).toEqual([
+      { line: 7000, field: 'transactionCode', reason: 'is already used by another record' },
+    ]);
+    expect(await countWhere('service_transactions', 'P')).toBe(8999);
+  });
+
   it('reads CSV with Chinese headers and labels, attributed to a named source', async () => {
     await t.ctx.db.insertInto('sources').values({ code: 'hotline-csv', name: '12345 热线导出' }).execute();
     const file = path.join(dir, 'hotline.csv');

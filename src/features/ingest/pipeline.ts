@@ -4,7 +4,7 @@
 // Idempotent by (source, external id): the same content again is "unchanged", different content a
 // row error unless the job declares updates (mode upsert), which rewrite the row and bump its version.
 import crypto from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { FieldCipher } from '../../lib/crypto.ts';
 import type { Scope } from '../auth/principal.ts';
@@ -77,13 +77,24 @@ interface BatchOutcome {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Lines whose record was already stored (decides whether the next batch looks first). */
+  known: number;
   errors: RowError[];
   ledger: EvidenceLedgerRecord[];
 }
 
-/** SHA-256 (hex) of the record as checked (codes, not database ids): what "the same content" means. */
-export function contentHash(kind: string, value: unknown): string {
-  return crypto.hash('sha256', `${kind}\n${JSON.stringify(value)}`, 'hex');
+/**
+ * SHA-256 (hex) of the record as checked (codes, not database ids): what "the same content" means.
+ * The kind, then each field's value in the order the kind's parser sets them, each after U+001F, null
+ * as U+001E (checked values never contain either) — a third of the time of JSON.stringify.
+ */
+export function contentHash(kind: string, value: object): string {
+  let text = kind;
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    text += v === null || v === undefined ? '\u001f\u001e' : `\u001f${v as string | number}`;
+  }
+  return crypto.hash('sha256', text, 'hex');
 }
 
 function mergeByField(errors: RowError[]): RowError[] {
@@ -99,11 +110,15 @@ function mergeByField(errors: RowError[]): RowError[] {
 const CONFLICT = 'conflicts with the stored record of this source (send it with mode=upsert to update it)';
 
 /** Writes one batch's checked records inside `trx`: inserts, comparisons, declared updates. */
-async function writeRows(trx: repo.Executor, spec: EvidenceSpec, job: Job, rows: (repo.EvidenceRow & { line: number })[]): Promise<BatchOutcome> {
-  const out: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, errors: [], ledger: [] };
+async function writeRows(trx: Transaction<DB>, spec: EvidenceSpec, job: Job, rows: (repo.EvidenceRow & { line: number })[], lookFirst: boolean): Promise<BatchOutcome> {
+  const out: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, errors: [], ledger: [], known: 0 };
   const type = spec.recordType as EvidenceRecordType;
-  // Look first: a re-sent batch (a daily export overlapping yesterday's) is then one read and no write.
-  const stored = await repo.findExisting(trx, spec, job.source_id, [...new Set(rows.map((r) => r.externalId))]);
+  // Looking first makes a re-sent batch (a daily export overlapping yesterday's) one read and no write;
+  // for new records it is a wasted read, so the caller asks for it only after a batch that met known ids.
+  const stored = lookFirst
+    ? await repo.findExisting(trx, spec, job.source_id, [...new Set(rows.map((r) => r.externalId))])
+    : new Map<string, repo.StoredRow>();
+  out.known = stored.size;
   const fresh: typeof rows = [];
   const compare: typeof rows = [];
   const firstSeen = new Set<string>();
@@ -118,7 +133,11 @@ async function writeRows(trx: repo.Executor, spec: EvidenceSpec, job: Job, rows:
       fresh.push(r);
     }
   }
-  const inserted = new Map((await repo.insertNew(trx, spec, job.source_id, fresh)).map((r) => [r.external_id, r.id]));
+  // New records in a batch that met none stored go in without ON CONFLICT, unless two of them share a code.
+  const u = spec.unique;
+  const distinct = !u || new Set(fresh.map((r) => r.values[u.index])).size === fresh.length;
+  const attempt = !lookFirst && distinct ? repo.insertExpectedNew(trx, spec, job.source_id, fresh) : repo.insertNew(trx, spec, job.source_id, fresh);
+  const inserted = new Map((await attempt).map((r) => [r.external_id, r.id]));
   const missed: typeof rows = [];
   for (const r of fresh) {
     const id = inserted.get(r.externalId);
@@ -131,7 +150,9 @@ async function writeRows(trx: repo.Executor, spec: EvidenceSpec, job: Job, rows:
     if (repeated.has(r.externalId)) stored.set(r.externalId, { id, hash: r.hash, version: 1, unique: spec.unique ? String(r.values[spec.unique.index]) : null });
   }
   if (missed.length) {
-    for (const [k, v] of await repo.findExisting(trx, spec, job.source_id, missed.map((r) => r.externalId))) stored.set(k, v);
+    const found = await repo.findExisting(trx, spec, job.source_id, missed.map((r) => r.externalId));
+    out.known += found.size;
+    for (const [k, v] of found) stored.set(k, v);
     compare.push(...missed);
     compare.sort((a, b) => a.line - b.line);
   }
@@ -211,6 +232,7 @@ export async function runIngest(deps: IngestDeps, spec: EvidenceSpec, job: Job, 
     return rangeAt < ranges.length && ranges[rangeAt]!.first <= n;
   };
   let committed = resume.skipped + ranges.reduce((n, r) => n + r.last - r.first + 1, 0);
+  let lookFirst = true; // until a batch shows the records are new
 
   const write = async (b: Batch) => {
     await refs.load(deps.db, spec, b.items.map((p) => p.value));
@@ -224,7 +246,8 @@ export async function runIngest(deps: IngestDeps, spec: EvidenceSpec, job: Job, 
     for (let attempt = 1; ; attempt++) {
       try {
         await deps.db.transaction().execute(async (trx) => {
-          const o = await writeRows(trx, spec, job, rows);
+          const o = await writeRows(trx, spec, job, rows, lookFirst);
+          lookFirst = o.known > 0;
           const all = mergeByField([...bad, ...o.errors]).sort((x, y) => x.line - y.line);
           await recordLedger(trx, o.ledger);
           await repo.recordBatch(trx, job.id, {
