@@ -12,6 +12,7 @@ import { integrateAll, integrateBatch, integrateOnce, Integrator } from './integ
 import { MemoryLog } from './memory.ts';
 import { parseVerifierKey } from './note.ts';
 import { ledgerSigner } from './signer.ts';
+import { ENTRIES_LEVEL, tilesForSize } from './tiles.ts';
 import * as store from './store.ts';
 import { proveConsistency, tileHashReader, verifyConsistency } from './tlog.ts';
 
@@ -45,6 +46,10 @@ async function expectLogOf(all: LedgerEntry[]) {
   const model = new MemoryLog();
   await model.append(rows.map((r) => r.entry));
   expect(Buffer.from(state.root!)).toEqual(Buffer.from(model.root!));
+  // Entry bundles, assembled from the entries across batches and gaps, are what the model stores.
+  const bundles = tilesForSize(state.size).filter((t) => t.level === ENTRIES_LEVEL);
+  const served = await store.dbTileReader(ctx.db).readTiles(bundles);
+  bundles.forEach((t, i) => expect(Buffer.from(served[i]!)).toEqual(Buffer.from(model.readTile(t))));
   expect(await store.pendingCount(ctx.db)).toBe(0);
 }
 

@@ -175,8 +175,12 @@ export async function batchOf(db: Executor, seq: number): Promise<Batch | undefi
  */
 export async function readEntriesByIndex(db: Executor, lo: number, hi: number): Promise<Uint8Array[]> {
   if (hi <= lo) return [];
+  // The batch holding lo (the last one starting at or before it), and any starting before hi: both
+  // index range scans, however long the log.
   const rows = await db.selectFrom('ledger_batches').selectAll()
-    .where('count', '>', 0).where('first_idx', '<', hi).where(sql<boolean>`first_idx + count > ${lo}`).orderBy('first_idx').execute();
+    .where('count', '>', 0).where('first_idx', '<', hi)
+    .where('first_idx', '>=', (eb) => eb.selectFrom('ledger_batches').select((e) => e.fn.max('first_idx').as('m')).where('first_idx', '<=', lo).where('count', '>', 0))
+    .orderBy('first_idx').execute();
   const batches = rows.map(toBatch);
   const first = batches[0];
   const last = batches[batches.length - 1];
