@@ -228,22 +228,31 @@ async function insertRows(db: Executor, spec: EvidenceSpec, sourceId: number, ro
 
 export interface StoredRow { id: number; hash: string; version: number; unique: string | null }
 
-/** The stored rows of these external ids of a source: id, content hash, version (and the unique column). */
+/**
+ * The stored rows of these external ids of a source: id, content hash, version (and the unique column).
+ * One index look-up per id (a lateral join with LIMIT), so the plan does not depend on statistics: right
+ * after a large ingest, before autovacuum has analysed the table, "source_id = ? and external_id = any(…)"
+ * was planned as a scan of the whole source (measured: the second run of a 1M-line file took 8× longer).
+ */
 export async function findExisting(db: Executor, spec: EvidenceSpec, sourceId: number, externalIds: string[]): Promise<Map<string, StoredRow>> {
   if (!externalIds.length) return new Map();
-  const unique = spec.unique ? sql.ref(spec.unique.column) : sql`null`;
+  const unique = spec.unique ? sql`t.${sql.ref(spec.unique.column)}` : sql`null`;
   const result = await sql<{ id: number; external_id: string; content_hash: string; version: number; unique_value: string | null }>`
-    select id, external_id, encode(content_hash, 'hex') as content_hash, version, ${unique} as unique_value from ${sql.table(spec.table)}
-    where source_id = ${sourceId} and external_id = any(${packed(externalIds, 'text')})`.execute(db);
+    select t.id, t.external_id, encode(t.content_hash, 'hex') as content_hash, t.version, ${unique} as unique_value
+    from unnest(${packed(externalIds, 'text')}) as x(external_id)
+    cross join lateral (
+      select * from ${sql.table(spec.table)} s where s.source_id = ${sourceId} and s.external_id = x.external_id limit 1
+    ) t`.execute(db);
   return new Map(result.rows.map((r) => [r.external_id, { id: Number(r.id), hash: r.content_hash, version: r.version, unique: r.unique_value }]));
 }
 
-/** Which of these values of the kind's unique column are taken, and by which row id. */
+/** Which of these values of the kind's unique column are taken, and by which row id (one index look-up each). */
 export async function uniqueOwners(db: Executor, spec: EvidenceSpec, values: string[]) {
   if (!spec.unique || !values.length) return new Map<string, number>();
+  const col = sql.ref(spec.unique.column);
   const result = await sql<{ id: number; value: string }>`
-    select id, ${sql.ref(spec.unique.column)} as value from ${sql.table(spec.table)}
-    where ${sql.ref(spec.unique.column)} = any(${packed(values, 'text')})`.execute(db);
+    select t.id, x.value from unnest(${packed(values, 'text')}) as x(value)
+    cross join lateral (select s.id from ${sql.table(spec.table)} s where s.${col} = x.value limit 1) t`.execute(db);
   return new Map(result.rows.map((r) => [r.value, Number(r.id)]));
 }
 
