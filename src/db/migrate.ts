@@ -23,6 +23,9 @@ function migrator(db: Kysely<any>): Migrator {
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migrator(db).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
+  // Rows the migrations inserted get their ledger entries (imported here, lazily: the ledger's
+  // record catalogue loads every feature, which a bare migration run does not otherwise need).
+  await (await import('../ledger/seed.ts')).recordMigrationSeeds(db);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 

@@ -8,7 +8,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { writeUnitsCsvChinese } from '../../test/helpers/files.ts';
-import { canonicalRecord, entryForRow, LEDGER_RECORD_TYPES, LEDGER_TYPES, loadByKey } from '../features/registry/ledger-types.ts';
+import { LEDGER_RECORD_TYPES, LEDGER_TYPES } from './catalog.ts';
+import { canonicalRecord, entryForRow, loadByKey } from './record-types.ts';
 import { canonicalJson } from './canonical.ts';
 import { openCheckpoint, signCheckpoint } from './checkpoint.ts';
 import { parseEntry } from './entry.ts';
@@ -81,8 +82,8 @@ describe('writes reach the log', () => {
     expect(e2.digest).not.toBe(e1.digest);
     expect(v2.leafIndex).toBeGreaterThan(v1.json().leafIndex);
     // The digest is the canonical form of the stored row, which anyone allowed can recompute.
-    const row = await loadByKey(t.ctx.db, 'unit', '_L1');
-    expect(entryForRow('unit', row!).digest).toBe(e2.digest);
+    const row = await loadByKey(t.ctx.db, LEDGER_TYPES.unit!, '_L1');
+    expect(entryForRow(LEDGER_TYPES.unit!, row!).digest).toBe(e2.digest);
     const old = (await get('organizer', '/api/ledger/records/unit/_L1?version=1')).json();
     expect(old).toMatchObject({ version: 1, leafIndex: v1.json().leafIndex, stored: { version: 2, matchesEntry: false } });
     await checkProof(old);
@@ -121,18 +122,18 @@ describe('canonical records', () => {
   it('read bytes as base64 exactly as canonical JSON writes them', async () => {
     const code = (await t.ctx.db.selectFrom('staff').select('code').orderBy('id').limit(1).executeTakeFirstOrThrow()).code;
     const row = (await sql<Record<string, unknown>>`select * from staff where code = ${code}`.execute(t.ctx.db)).rows[0]!;
-    const viaDriver = canonicalJson(canonicalRecord(LEDGER_TYPES.staff, row as never));
-    const viaLedger = canonicalJson(canonicalRecord(LEDGER_TYPES.staff, (await loadByKey(t.ctx.db, 'staff', code))!));
+    const viaDriver = canonicalJson(canonicalRecord(LEDGER_TYPES.staff!, row as never));
+    const viaLedger = canonicalJson(canonicalRecord(LEDGER_TYPES.staff!, (await loadByKey(t.ctx.db, LEDGER_TYPES.staff!, code))!));
     expect(viaLedger).toBe(viaDriver);
     expect(viaLedger).toContain('"content_hmac":"');
   });
 
   it('leave out volatile bookkeeping, and every column they name exists', async () => {
-    expect(LEDGER_TYPES.user.columns).not.toContain('failed_logins');
-    expect(LEDGER_TYPES.user.columns).not.toContain('locked_until');
-    expect(LEDGER_TYPES.import.columns).not.toContain('file_path');
+    expect(LEDGER_TYPES.user!.columns).not.toContain('failed_logins');
+    expect(LEDGER_TYPES.user!.columns).not.toContain('locked_until');
+    expect(LEDGER_TYPES.import!.columns).not.toContain('file_path');
     for (const type of LEDGER_RECORD_TYPES) {
-      const def = LEDGER_TYPES[type];
+      const def = LEDGER_TYPES[type]!;
       await sql`select ${sql.join(def.columns.map((c) => sql.ref(c)))} from ${sql.table(def.table)} limit 0`.execute(t.ctx.db);
       for (const b of def.bytes ?? []) expect(def.columns).toContain(b);
     }

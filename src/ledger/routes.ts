@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AppContext } from '../context.ts';
-import { LEDGER_RECORD_TYPES } from '../features/registry/ledger-types.ts';
+import { LEDGER_RECORD_TYPES } from './catalog.ts';
 import { Integrator } from './integrator.ts';
 import { consistencyProof, latestCheckpoint, readDeps, readTile, recordProof } from './service.ts';
 import { ledgerSigner } from './signer.ts';

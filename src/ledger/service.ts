@@ -3,7 +3,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound, validationFailed } from '../lib/errors.ts';
-import { entryForRow, type LedgerRecordType, ledgerType, loadByKey } from '../features/registry/ledger-types.ts';
+import { ledgerType } from './catalog.ts';
+import { entryForRow, loadByKey } from './record-types.ts';
 import { requirePrincipal, type Principal } from '../features/auth/principal.ts';
 import { parseEntry } from './entry.ts';
 import { toBase64 } from './hash.ts';
@@ -110,8 +111,8 @@ export async function recordProof(deps: LedgerReadDeps, principal: Principal | n
   if (!state.checkpoint || !state.root || leafIndex >= state.size) throw new Error(`ledger: entry ${leafIndex} is beyond the tree of size ${state.size}`);
   const proof = await proveInclusion(leafIndex, state.size, proofReader(deps, state.size));
   const parsed = parseEntry(found.entry);
-  const row = await loadByKey(deps.db, type as LedgerRecordType, id);
-  const now = row ? entryForRow(type as LedgerRecordType, row) : undefined;
+  const row = await loadByKey(deps.db, def, id);
+  const now = row ? entryForRow(def, row) : undefined;
   return {
     type,
     id,

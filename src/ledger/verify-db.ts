@@ -12,7 +12,8 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { DB } from '../db/types.ts';
-import { entryForRow, LEDGER_RECORD_TYPES, LEDGER_TYPES, loadPage } from '../features/registry/ledger-types.ts';
+import { LEDGER_RECORD_TYPES, LEDGER_TYPES } from './catalog.ts';
+import { entryForRow, loadPage, pageCursor } from './record-types.ts';
 import { openCheckpoint } from './checkpoint.ts';
 import { parseEntry } from './entry.ts';
 import { HASH_SIZE, hashEqual, leafHash, toHex } from './hash.ts';
@@ -129,13 +130,13 @@ export async function verifyDatabase(deps: DbVerifyDeps, options: { maxProblems?
   // 4. records against their latest entries
   let records = 0;
   for (const type of LEDGER_RECORD_TYPES) {
-    const def = LEDGER_TYPES[type];
-    for (let after = 0; ; ) {
-      const rows = await loadPage(db, type, after, RECORDS_PER_READ);
+    const def = LEDGER_TYPES[type]!;
+    for (let after: unknown = null; ; ) {
+      const rows = await loadPage(db, def, after, RECORDS_PER_READ);
       if (!rows.length) break;
-      after = rows[rows.length - 1]!.id;
+      after = pageCursor(def, rows[rows.length - 1]!);
       records += rows.length;
-      const expected = rows.map((r) => entryForRow(type, r));
+      const expected = rows.map((r) => entryForRow(def, r));
       const latest = await store.latestEntries(db, type, expected.map((e) => e.id));
       for (const e of expected) {
         const got = latest.get(e.id);

@@ -1,5 +1,7 @@
 // Every calendar write ends here, inside its transaction, so that a day's new version and its ledger
 // entry commit together or not at all.
+import { recordToLedger } from '../../ledger/record-types.ts';
+import { CALENDAR_LEDGER_TYPES } from './ledger-types.ts';
 import type { Executor } from './repo.ts';
 
 /** A calendar record version written by this transaction: the ledger id is its date. */
@@ -12,8 +14,6 @@ export interface CalendarLedgerRecord {
   version: number;
 }
 
-export async function recordLedger(_trx: Executor, _records: CalendarLedgerRecord[]): Promise<void> {
-  // TODO(ledger): append entries once src/ledger exposes appendToLedger
-  // Canonical record: columns id, day, kind, name, deleted, version, updated_by, created_at, updated_at;
-  // a deletion is a new version with deleted = true.
+export async function recordLedger(trx: Executor, records: CalendarLedgerRecord[]): Promise<void> {
+  await recordToLedger(trx, CALENDAR_LEDGER_TYPES.calendar_day, records.map((r) => r.id));
 }

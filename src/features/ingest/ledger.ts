@@ -1,10 +1,11 @@
 // The ingest feature's one door to the ledger (存证): every accepted evidence row, every source and
-// every completed ingest job is passed here inside the transaction that wrote it.
+// every completed ingest job is passed here inside the transaction that wrote it, and gets one entry
+// per record version (the rows are read back by id, so each entry commits to exactly what was stored).
+import { recordToLedger } from '../../ledger/record-types.ts';
+import { EVIDENCE_LEDGER_TYPES } from './ledger-types.ts';
 import type { Executor } from './repo.ts';
 
-export type EvidenceRecordType =
-  | 'service_transaction' | 'hotline_ticket' | 'petition' | 'training_record' | 'audit_finding' | 'proposal'
-  | 'source' | 'ingest_job';
+export type EvidenceRecordType = keyof typeof EVIDENCE_LEDGER_TYPES;
 
 export interface EvidenceLedgerRecord {
   type: EvidenceRecordType;
@@ -13,11 +14,13 @@ export interface EvidenceLedgerRecord {
   version: number;
 }
 
-/**
- * Called once per batch with every row the batch inserted or updated (version 1 = inserted), in the
- * batch's transaction. A batch holds up to 5,000 rows, so batched entries (one entry committing to
- * the batch's rows) are the cheap way to wire this; per-row entries work too.
- */
-export async function recordLedger(_trx: Executor, _records: readonly EvidenceLedgerRecord[]): Promise<void> {
-  // TODO(ledger): append entries once src/ledger exposes appendToLedger
+/** Called once per batch with every row the batch inserted or updated, in the batch's transaction. */
+export async function recordLedger(trx: Executor, records: readonly EvidenceLedgerRecord[]): Promise<void> {
+  const byType = new Map<EvidenceRecordType, number[]>();
+  for (const r of records) {
+    const ids = byType.get(r.type) ?? [];
+    if (!ids.length) byType.set(r.type, ids);
+    ids.push(r.id);
+  }
+  for (const [type, ids] of byType) await recordToLedger(trx, EVIDENCE_LEDGER_TYPES[type], ids);
 }

@@ -21,10 +21,10 @@ export async function insertSource(db: Executor, v: { code: string; name: string
   return db.insertInto('sources').values(v).returningAll().executeTakeFirstOrThrow();
 }
 
-/** Creates the source unless it exists; returns it either way (safe under concurrent callers). */
-export async function ensureSource(db: Executor, code: string, name: string) {
-  await db.insertInto('sources').values({ code, name, token_id: null }).onConflict((oc) => oc.column('code').doNothing()).execute();
-  return (await findSourceByCode(db, code))!;
+/** Creates the source unless it exists (safe under concurrent callers): its id when this call created it. */
+export async function insertSourceIfMissing(db: Executor, code: string, name: string): Promise<number | undefined> {
+  const row = await db.insertInto('sources').values({ code, name, token_id: null }).onConflict((oc) => oc.column('code').doNothing()).returning('id').executeTakeFirst();
+  return row?.id;
 }
 
 export async function listSources(db: Executor, q: { q?: string; page: number; pageSize: number }, sort: SortSpec<string>) {

@@ -57,7 +57,13 @@ export async function listSources(deps: IngestDeps, principal: Principal | null,
 
 /** The source a CLI import is attributed to: `code`, or the built-in cli-import source. */
 export async function cliSource(deps: IngestDeps, code: string | undefined) {
-  if (!code || code === CLI_SOURCE.code) return repo.ensureSource(deps.db, CLI_SOURCE.code, CLI_SOURCE.name);
+  if (!code || code === CLI_SOURCE.code) {
+    await deps.db.transaction().execute(async (trx) => {
+      const created = await repo.insertSourceIfMissing(trx, CLI_SOURCE.code, CLI_SOURCE.name);
+      if (created) await recordLedger(trx, [{ type: 'source', id: created, version: 1 }]);
+    });
+    return (await repo.findSourceByCode(deps.db, CLI_SOURCE.code))!;
+  }
   const source = await repo.findSourceByCode(deps.db, code);
   if (!source) throw notFound(`Source ${code} (register it with POST /api/sources)`);
   return source;
