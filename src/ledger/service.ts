@@ -27,7 +27,7 @@ export function readDeps(db: Kysely<DB>): LedgerReadDeps {
 
 /** The reader every proof of the tree of `size` uses: cached tiles, then the database. */
 export function proofReader(deps: LedgerReadDeps, size: number): HashReader {
-  return tileHashReader(cachedTileReader(store.dbTileReader(deps.db), deps.tiles), { size, cache: deps.cache });
+  return tileHashReader(cachedTileReader(store.dbTileReader(deps.db), deps.tiles, { fromLevel: 1 }), { size, cache: deps.cache, cacheFromTileLevel: 1 });
 }
 
 const emptyLog = () => new AppError(404, 'The ledger is empty: nothing has been recorded yet, and a size-0 checkpoint is never published');

@@ -28,4 +28,20 @@ describe('tile cache', () => {
     await reader.readTiles([{ level: 0, index: 1, width: 10 }]);
     expect(reads.slice(3)).toEqual(['0/0/256', '1/0/1', '0/1/10']);
   });
+
+  it('lets tiles below fromLevel bypass it', async () => {
+    const log = new MemoryLog();
+    await log.append(Array.from({ length: 70_000 }, (_, i) => Buffer.from(`e${i}\n`)));
+    let reads = 0;
+    const store: TileReader = { readTiles: async (ts) => ts.map((t) => (reads++, log.readTile(t))) };
+    const cache = new TileCache();
+    const reader = cachedTileReader(store, cache, { fromLevel: 1 });
+    const tiles = [{ level: 0, index: 3, width: 256 }, { level: 1, index: 0, width: 256 }];
+    await reader.readTiles(tiles);
+    const [level0, level1] = await reader.readTiles(tiles);
+    expect(reads).toBe(3); // the level-0 tile read twice, the level-1 tile once
+    expect(cache.hits).toBe(1);
+    expect(Buffer.from(level0!)).toEqual(Buffer.from(log.readTile(tiles[0]!)));
+    expect(Buffer.from(level1!)).toEqual(Buffer.from(log.readTile(tiles[1]!)));
+  });
 });

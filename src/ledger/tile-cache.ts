@@ -40,11 +40,16 @@ export class TileCache {
   }
 }
 
-/** A TileReader that answers from the cache and reads only the misses, in one call, from `store`. */
-export function cachedTileReader(store: TileReader, cache: TileCache): TileReader {
+/**
+ * A TileReader that answers from the cache and reads only the misses, in one call, from `store`.
+ * Tiles below `fromLevel` bypass the cache: proofs for random leaves read a different level-0 tile
+ * almost every time, and caching them only churns megabytes through the heap (and the collector).
+ */
+export function cachedTileReader(store: TileReader, cache: TileCache, options: { fromLevel?: number } = {}): TileReader {
+  const fromLevel = options.fromLevel ?? -Infinity; // default: every tile, entry bundles (level -1) too
   return {
     async readTiles(tiles) {
-      const out: (Uint8Array | undefined)[] = tiles.map((t) => cache.get(t));
+      const out: (Uint8Array | undefined)[] = tiles.map((t) => (t.level >= fromLevel ? cache.get(t) : undefined));
       const missing = tiles.filter((_, i) => !out[i]);
       cache.hits += tiles.length - missing.length;
       cache.misses += missing.length;
@@ -54,7 +59,7 @@ export function cachedTileReader(store: TileReader, cache: TileCache): TileReade
         tiles.forEach((t, i) => {
           if (out[i]) return;
           out[i] = data[k++]!;
-          cache.set(t, out[i]!);
+          if (t.level >= fromLevel) cache.set(t, out[i]!);
         });
       }
       return out as Uint8Array[];

@@ -41,20 +41,13 @@ export interface TileReader {
 
 /**
  * Remembers computed stored hashes. A stored hash never changes once its subtree is complete, so
- * entries never go stale; the map is bounded, least recently used out first, so the hashes every
- * proof shares (upper levels, the right edge) stay while those of random leaves come and go.
+ * entries never go stale; the map is bounded (oldest out first) to cap memory.
  */
 export class HashCache {
   private readonly map = new Map<string, Hash>();
   constructor(readonly maxEntries = 100_000) {}
   get(level: number, index: number): Hash | undefined {
-    const key = `${level}/${index}`;
-    const h = this.map.get(key);
-    if (h) {
-      this.map.delete(key);
-      this.map.set(key, h);
-    }
-    return h;
+    return this.map.get(`${level}/${index}`);
   }
   set(level: number, index: number, h: Hash): void {
     if (this.map.size >= this.maxEntries) this.map.delete(this.map.keys().next().value!);
@@ -74,6 +67,12 @@ export interface TileHashReaderOptions {
    * server skip re-hashing the upper tiles that every proof shares. Only for a trusted store.
    */
   cache?: HashCache;
+  /**
+   * Cache only hashes computed from tiles at this tile level or above (default 0: all). A server
+   * answering proofs for random leaves passes 1: level-0 tiles are too many to be hit again, and
+   * their hashes would push the shared upper ones out of the cache.
+   */
+  cacheFromTileLevel?: number;
 }
 
 /**
@@ -83,6 +82,7 @@ export interface TileHashReaderOptions {
  */
 export function tileHashReader(store: TileReader, options: TileHashReaderOptions = {}): HashReader {
   const { size, cache } = options;
+  const fromLevel = options.cacheFromTileLevel ?? 0;
   return {
     async readHashes(ids) {
       const byKey = new Map<string, { tile: Tile; slot: number }>();
@@ -93,7 +93,7 @@ export function tileHashReader(store: TileReader, options: TileHashReaderOptions
         if (size !== undefined && (id.index + 1) * 2 ** id.level > size) {
           throw new RangeError(`hash ${id.level}/${id.index} is not in a tree of size ${size}`);
         }
-        const cached = cache && id.level % TILE_HEIGHT !== 0 ? cache.get(id.level, id.index) : undefined;
+        const cached = cache && id.level % TILE_HEIGHT !== 0 && id.level >= fromLevel * TILE_HEIGHT ? cache.get(id.level, id.index) : undefined;
         if (cached) {
           out[at] = cached;
           return;
@@ -118,7 +118,7 @@ export function tileHashReader(store: TileReader, options: TileHashReaderOptions
       });
       for (const { at, id, loc, slot } of plan) {
         const h = hashFromTile(data[slot]!, loc.start, loc.count);
-        if (cache && loc.count > 1) cache.set(id.level, id.index, h);
+        if (cache && loc.count > 1 && loc.tile.level >= fromLevel) cache.set(id.level, id.index, h);
         out[at] = h;
       }
       return out;
