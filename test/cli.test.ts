@@ -1,51 +1,21 @@
 // The CLI as an operator uses it: help, one-line failures, accounts and tokens, and an import that
 // survives `kill -9` part-way and resumes without losing or doubling a row.
-import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPGlite, type Database } from '../src/db/connection.ts';
-import { createTestDatabase, TEST_PG_URL } from './helpers/db.ts';
+import { cliSandbox, killMidway, type CliSandbox } from './helpers/cli.ts';
 import { writeStaffCsv } from './helpers/files.ts';
 
-const BIN = path.resolve('bin/probity.mjs');
-let dataDir: string;
-let env: NodeJS.ProcessEnv;
-let pgDatabase: (Database & { url?: string }) | undefined;
-
-function probity(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env, input, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Reads the database the CLI wrote, after the CLI has exited (PGlite allows one process at a time). */
-async function withDb<T>(fn: (db: Database['db']) => Promise<T>): Promise<T> {
-  if (pgDatabase) return fn(pgDatabase.db);
-  const database = await openPGlite(path.join(dataDir, 'pgdata'));
-  try {
-    return await fn(database.db);
-  } finally {
-    await database.close();
-  }
-}
+let cli: CliSandbox;
+const probity = (args: string[], input?: string) => cli.probity(args, { input });
+const withDb: CliSandbox['withDb'] = (fn) => cli.withDb(fn);
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'probity-cli-'));
-  env = { ...process.env, PROBITY_DATA_DIR: dataDir, PROBITY_DEMO: 'off', LOG_LEVEL: 'warn', DATABASE_URL: '' };
-  if (TEST_PG_URL) {
-    pgDatabase = await createTestDatabase();
-    env.DATABASE_URL = pgDatabase.url;
-    env.PROBITY_DATA_KEY = crypto.randomBytes(32).toString('base64');
-  }
-  const demo = probity(['demo', '--staff', '10']);
-  expect(demo.code, demo.stderr).toBe(0);
-});
+  cli = await cliSandbox('cli', 10);
+}, 180_000);
 
 afterAll(async () => {
-  await pgDatabase?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await cli.close();
 });
 
 describe('probity CLI', () => {
@@ -91,22 +61,8 @@ describe('probity CLI', () => {
   });
 
   it('resumes an import killed with SIGKILL mid-way: no row lost or doubled', { timeout: 240_000 }, async () => {
-    const file = writeStaffCsv(path.join(dataDir, 'staff.csv'), 30000, 100, 'kill', 'K');
-    const child = spawn(process.execPath, [BIN, 'import', 'staff', file.path], { env });
-    let stderr = '';
-    // Kill as soon as the progress line shows committed rows (but not all of them).
-    await new Promise<void>((resolve, reject) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const done = [...stderr.matchAll(/\| (\d+)\/30000 rows/g)].map((m) => Number(m[1]));
-        if (done.some((n) => n > 0 && n < 30000)) {
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-      child.on('exit', () => reject(new Error(`import ended before it could be killed: ${stderr}`)));
-    }).catch((err) => { throw err; });
-    await new Promise((r) => child.on('close', r));
+    const file = writeStaffCsv(path.join(cli.dataDir, 'staff.csv'), 30000, 100, 'kill', 'K');
+    await killMidway(cli, ['import', 'staff', file.path], /\| (\d+)\/30000 rows/g, 30000);
 
     const before = await withDb((db) => db.selectFrom('import_jobs').select(['id', 'status', 'processed_rows']).orderBy('id', 'desc').executeTakeFirstOrThrow());
     expect(before.status).toBe('running');
