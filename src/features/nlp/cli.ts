@@ -55,13 +55,13 @@ export function registerNlpCommands(program: Command) {
       const matrix = confusionMatrix(truth, predicted, CONDUCT_CATEGORIES.length);
       const f = figures(matrix);
       const out: string[] = [`held-out split: ${test.length} examples (model trained on ${model.trainingExamples})`, ''];
-      out.push(`${'category'.padEnd(24)}${'precision'.padStart(10)}${'recall'.padStart(10)}${'F1'.padStart(10)}${'n'.padStart(6)}`);
+      out.push(`${'category'.padEnd(34)}${'precision'.padStart(10)}${'recall'.padStart(10)}${'F1'.padStart(10)}${'n'.padStart(6)}`);
       CONDUCT_CATEGORIES.forEach((c, i) => {
         const x = f.perClass[i]!;
         const name = `${CATEGORY_LABELS[c].zh} ${c}`;
         // CJK characters take two columns in a terminal.
         const width = [...name].reduce((w, ch) => w + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
-        out.push(`${name}${' '.repeat(Math.max(1, 24 - width))}${pct(x.precision).padStart(10)}${pct(x.recall).padStart(10)}${pct(x.f1).padStart(10)}${String(x.support).padStart(6)}`);
+        out.push(`${name}${' '.repeat(Math.max(1, 34 - width))}${pct(x.precision).padStart(10)}${pct(x.recall).padStart(10)}${pct(x.f1).padStart(10)}${String(x.support).padStart(6)}`);
       });
       out.push('');
       out.push(`accuracy ${pct(f.accuracy)}`);
