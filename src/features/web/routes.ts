@@ -78,6 +78,6 @@ export function sendWebPage(distDir: string | null, request: FastifyRequest, rep
     .header('referrer-policy', 'no-referrer')
     .header('cache-control', 'no-cache')
     .status(200);
-  reply.sendFile(pageFile(which), distDir);
+  reply.sendFile(pageFile(which), distDir, { cacheControl: false, immutable: false });
   return true;
 }
