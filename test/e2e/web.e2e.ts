@@ -2,7 +2,8 @@
 //  1. on a phone, the public rates a transaction 差评 → the unit head sees it in the rectification queue
 //     and verifies it;
 //  2. a unit head sees only their own unit's staff, and another county's person is a not-found page;
-//  3. every console page and portal page renders in zh-CN and in English without a missing key.
+//  3. an import shows progress and its refused rows; the ledger page checks a record's proof;
+//  4. every console page and portal page renders in zh-CN and in English without a missing key.
 // Screenshots go to test-results/e2e/.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +134,39 @@ describe('registry scope', () => {
     await page.getByTestId('not-found').waitFor();
     expect(await page.locator('main').innerText()).not.toContain(stranger.name);
     await shot(page, '2-staff-other-county-not-found');
+    await ctx.close();
+  });
+});
+
+describe('import wizard and ledger check', () => {
+  it('an import shows its progress and each refused row; the ledger page verifies a record in the browser', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    const problems: string[] = [];
+    watchConsole(page, problems);
+    await signIn(page, server.url, 'admin');
+    await page.getByRole('menuitem', { name: '批量导入' }).click();
+    await page.locator('label.ant-radio-button-wrapper', { hasText: '服务事项' }).click();
+    await shot(page, '4-import-start');
+    const csv = ['code,name,unitCode,promisedDays', `E2EI1,测试事项一,${headUnit.code},5`, `E2EI2,测试事项二,${headUnit.code},999`].join('\n');
+    await page.locator('input[type=file]').setInputFiles({ name: 'services.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('import-start').click();
+    await page.getByTestId('import-status').filter({ hasText: '已完成' }).waitFor();
+    const errors = page.getByTestId('import-errors');
+    await errors.locator('tbody tr.ant-table-row').first().waitFor();
+    const rows = await errors.locator('tbody tr.ant-table-row').allInnerTexts();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain('promisedDays');
+    await shot(page, '4-import-errors');
+
+    await page.getByRole('menuitem', { name: '存证' }).click();
+    await page.getByTestId('checkpoint').waitFor();
+    await page.getByLabel('记录编码或编号').fill(headUnit.code);
+    await page.getByTestId('ledger-verify').click();
+    await page.getByTestId('verify-result').waitFor();
+    expect(await page.getByTestId('verify-result').innerText()).toContain('核验通过');
+    await shot(page, '4-ledger-verified');
+    expect(problems).toEqual([]);
     await ctx.close();
   });
 });

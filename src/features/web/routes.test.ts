@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { appForPath } from './routes.ts';
+import Fastify from 'fastify';
+import { appForPath, mountWeb, sendWebPage } from './routes.ts';
 
 let t: TestApp;
-let bare: TestApp;
 let dist: string;
 
 beforeAll(async () => {
@@ -20,11 +20,9 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dist, 'admin', 'index.html'), '<!doctype html><title>console</title>');
   fs.writeFileSync(path.join(dist, 'assets', 'portal-abc123.js'), 'console.log(1)');
   t = await startTestApp({ webDist: dist });
-  bare = await startTestApp();
 });
 afterAll(async () => {
   await t?.close();
-  await bare?.close();
   fs.rmSync(dist, { recursive: true, force: true });
 });
 
@@ -65,10 +63,15 @@ describe('web apps', () => {
     expect((await get(t, '/ledger/checkpoint')).statusCode).toBe(200);
   });
 
-  it('runs without a build: pages are 404 problems, the API is unaffected', async () => {
-    const res = await get(bare, '/', { accept: 'text/html' });
-    expect(res.statusCode).toBe(404);
-    expect((await get(bare, '/healthz')).statusCode).toBe(200);
+  it('runs without a build: nothing is mounted and no page is answered', async () => {
+    const app = Fastify();
+    expect(await mountWeb(app, { distDir: path.join(dist, 'nope') })).toBeNull();
+    app.setNotFoundHandler((req, reply) => {
+      if (!sendWebPage(null, req, reply)) reply.status(404).send('none');
+    });
+    expect((await app.inject({ url: '/' })).body).toBe('none');
+    expect((await app.inject({ url: '/assets/portal-abc123.js' })).statusCode).toBe(404);
+    await app.close();
   });
 
   it('tells which app a path belongs to', () => {

@@ -45,15 +45,15 @@ export default function Calendar() {
       {isAdmin && (
         <Card title={t('calendar.add')} style={{ marginBottom: 16 }}>
           {save.isError && <Alert role="alert" type="error" showIcon message={friendlyError(t, save.error)} style={{ marginBottom: 12 }} />}
-          <Form form={form} layout="inline" onFinish={(v) => save.mutate(v)} initialValues={{ kind: 'holiday' }}>
+          <Form name="calendar" form={form} layout="inline" onFinish={(v) => save.mutate(v)} initialValues={{ kind: 'holiday' }}>
             <Form.Item name="date" label={t('calendar.date')} rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('calendar.dateFormat') }]}>
-              <Input id="calendar-date" type="date" style={{ width: 170 }} />
+              <Input type="date" style={{ width: 170 }} />
             </Form.Item>
             <Form.Item name="kind" label={t('calendar.kind')}>
               <Select aria-label={t('calendar.kind')} style={{ width: 160 }} options={['holiday', 'workday'].map((k) => ({ value: k, label: label(t, 'calendar.kindValue', k) }))} />
             </Form.Item>
             <Form.Item name="name" label={t('calendar.name')} rules={[{ required: true, whitespace: true, message: t('error.required') }]}>
-              <Input id="calendar-name" maxLength={50} style={{ width: 180 }} />
+              <Input maxLength={50} style={{ width: 180 }} />
             </Form.Item>
             <Button type="primary" htmlType="submit" loading={save.isPending}>{t('common.save')}</Button>
           </Form>

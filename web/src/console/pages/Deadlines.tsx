@@ -26,7 +26,7 @@ function RuleRow({ rule }: { rule: Rule }) {
     onError: (e) => form.setFields(formErrors(t, e)),
   });
   return (
-    <Form form={form} layout="inline" initialValues={rule} onFinish={(v) => save.mutate(v)}>
+    <Form name={`deadline-${rule.unitCategory}`} form={form} layout="inline" initialValues={rule} onFinish={(v) => save.mutate(v)}>
       {STAGES.map((s) => (
         <Form.Item key={s.key} name={s.key} label={t(s.label)} rules={[{ required: true, type: 'integer', min: 1, max: 60, message: t('deadlines.range') }]}>
           <InputNumber min={1} max={60} style={{ width: 80 }} aria-label={`${label(t, 'category', rule.unitCategory)} ${t(s.label)}`} />

@@ -102,7 +102,7 @@ export default function Imports() {
               <p style={{ color: '#888' }}>{t('imports.formats')}</p>
             </Upload.Dragger>
             {upload.isError && <Alert role="alert" type="error" showIcon message={friendlyError(t, upload.error)} />}
-            <Button type="primary" disabled={!file} loading={upload.isPending} onClick={() => upload.mutate()}>{t('imports.start')}</Button>
+            <Button type="primary" disabled={!file} loading={upload.isPending} onClick={() => upload.mutate()} data-testid="import-start">{t('imports.start')}</Button>
           </Space>
         )}
         {jobId && (

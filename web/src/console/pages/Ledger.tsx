@@ -50,14 +50,14 @@ export default function Ledger() {
         <Typography.Paragraph type="secondary">{t('ledger.outsideHelp')}</Typography.Paragraph>
       </Card>
       <Card title={t('ledger.verifyTitle')}>
-        <Form layout="inline" onFinish={(v: { type: string; id: string }) => verify.mutate(v)} initialValues={{ type: 'unit' }}>
+        <Form name="ledger" layout="inline" onFinish={(v: { type: string; id: string }) => verify.mutate(v)} initialValues={{ type: 'unit' }}>
           <Form.Item name="type" label={t('ledger.type')} rules={[{ required: true }]}>
             <Select style={{ width: 200 }} options={TYPES.map((x) => ({ value: x, label: x }))} aria-label={t('ledger.type')} />
           </Form.Item>
           <Form.Item name="id" label={t('ledger.id')} rules={[{ required: true, whitespace: true, message: t('error.required') }]}>
-            <Input id="ledger-id" style={{ width: 200 }} maxLength={128} />
+            <Input style={{ width: 200 }} maxLength={128} />
           </Form.Item>
-          <Button type="primary" htmlType="submit" loading={verify.isPending}>{t('ledger.verify')}</Button>
+          <Button type="primary" htmlType="submit" loading={verify.isPending} data-testid="ledger-verify">{t('ledger.verify')}</Button>
         </Form>
         <Space direction="vertical" style={{ width: '100%', marginTop: 16 }}>
           {verify.isError && <Alert role="alert" type="error" showIcon message={verify.error instanceof ApiError && verify.error.status === 404 ? t('ledger.notFound') : friendlyError(t, verify.error)} />}

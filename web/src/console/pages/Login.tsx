@@ -27,12 +27,12 @@ export default function Login() {
       <Card style={{ width: 360, maxWidth: '100%' }} title={t('login.title')} extra={<LangSwitch />}>
         <Typography.Paragraph type="secondary">{t('console.brand')}</Typography.Paragraph>
         {message && <Alert role="alert" type="error" showIcon message={message} style={{ marginBottom: 12 }} data-testid="login-error" />}
-        <Form layout="vertical" onFinish={(v) => login.mutate(v)}>
+        <Form name="login" layout="vertical" onFinish={(v) => login.mutate(v)}>
           <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('login.usernameRequired') }]}>
-            <Input id="username" autoComplete="username" autoFocus />
+            <Input autoComplete="username" autoFocus />
           </Form.Item>
           <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('login.passwordRequired') }]}>
-            <Input.Password id="password" autoComplete="current-password" />
+            <Input.Password autoComplete="current-password" />
           </Form.Item>
           <Button type="primary" htmlType="submit" block loading={login.isPending} data-testid="login-submit">{t('login.submit')}</Button>
         </Form>

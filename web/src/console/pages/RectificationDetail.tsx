@@ -25,7 +25,7 @@ function ActionForm({ id, action, onDone }: { id: number; action: string; onDone
   });
   const fields = ACTION_FIELDS[action] ?? [];
   return (
-    <Form form={form} layout="vertical" onFinish={(v) => run.mutate(v)} data-testid={`action-${action}`}>
+    <Form name={`rect-${action}`} form={form} layout="vertical" onFinish={(v) => run.mutate(v)} data-testid={`action-${action}`}>
       {run.isError && <Alert role="alert" type="error" showIcon message={friendlyError(t, run.error)} style={{ marginBottom: 12 }} />}
       {fields.map((f) => {
         const required = typeof f.required === 'function' ? f.required(values) : f.required;
@@ -34,7 +34,7 @@ function ActionForm({ id, action, onDone }: { id: number; action: string; onDone
             {f.kind === 'choice' ? (
               <Radio.Group aria-label={t(f.label)} options={f.options.map((o) => ({ value: o.value, label: t(o.label) }))} />
             ) : (
-              <Input.TextArea id={`${action}-${f.name}`} rows={3} maxLength={f.name === 'evidence' ? 4000 : 1000} />
+              <Input.TextArea rows={3} maxLength={f.name === 'evidence' ? 4000 : 1000} />
             )}
           </Form.Item>
         );

@@ -49,9 +49,9 @@ export default function StaffDetail() {
         <Card title={t('staff.reveal')} style={{ marginTop: 16 }}>
           <Alert type="warning" showIcon message={t('staff.revealNotice')} style={{ marginBottom: 12 }} />
           {reveal.isError && <Alert type="error" role="alert" showIcon message={friendlyError(t, reveal.error)} style={{ marginBottom: 12 }} />}
-          <Form layout="inline" onFinish={(v: { reason: string }) => reveal.mutate(v.reason)}>
+          <Form name="reveal" layout="inline" onFinish={(v: { reason: string }) => reveal.mutate(v.reason)}>
             <Form.Item name="reason" label={t('staff.revealReason')} rules={[{ required: true, whitespace: true, message: t('staff.revealReasonRequired') }]}>
-              <Input id="reveal-reason" maxLength={200} style={{ width: 260 }} />
+              <Input maxLength={200} style={{ width: 260 }} />
             </Form.Item>
             <Space><Button htmlType="submit" loading={reveal.isPending}>{t('staff.revealSubmit')}</Button></Space>
           </Form>

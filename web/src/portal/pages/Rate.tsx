@@ -5,7 +5,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, formErrors, friendlyError, ApiError } from '../../shared/api.ts';
-import { useT, type MessageKey } from '../../shared/i18n/index.tsx';
+import { translate, useT, type MessageKey } from '../../shared/i18n/index.tsx';
 
 const LEVELS: { value: number; key: MessageKey }[] = [
   { value: 5, key: 'rating.level5' },
@@ -47,7 +47,8 @@ export default function Rate() {
         transactionCode: v.transactionCode.trim(),
         level: v.level,
         ...(v.comment ? { comment: v.comment } : {}),
-        ...(v.tags?.length ? { tags: v.tags.map((k) => t(k as MessageKey)) } : {}),
+        // Tags are stored in Chinese whatever the page's language, so units see one vocabulary.
+        ...(v.tags?.length ? { tags: v.tags.map((k) => translate('zh-CN', k)) } : {}),
         ...(v.realNameOn && v.realName ? { realName: v.realName } : {}),
       }),
     onMutate: () => setSummary(null),
@@ -78,9 +79,9 @@ export default function Rate() {
     <Card title={<Typography.Title level={4} style={{ margin: 0 }}>{t('rating.title')}</Typography.Title>}>
       <Typography.Paragraph type="secondary">{t('rating.intro')}</Typography.Paragraph>
       {summary && <Alert role="alert" type="error" showIcon message={summary} style={{ marginBottom: 16 }} data-testid="form-error" />}
-      <Form form={form} layout="vertical" onFinish={(v) => submit.mutate(v)} initialValues={{ realNameOn: false }} requiredMark>
+      <Form name="rate" form={form} layout="vertical" onFinish={(v) => submit.mutate(v)} initialValues={{ realNameOn: false }} requiredMark>
         <Form.Item name="transactionCode" label={t('rating.code')} rules={[{ required: true, whitespace: true, message: t('rating.error.codeRequired') }]} extra={t('rating.codeHelp')}>
-          <Input id="transactionCode" autoComplete="off" inputMode="text" maxLength={64} />
+          <Input autoComplete="off" inputMode="text" maxLength={64} />
         </Form.Item>
         <Form.Item name="level" label={t('rating.level')} rules={[{ required: true, message: t('rating.error.levelRequired') }]}>
           <Radio.Group aria-label={t('rating.level')} style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
@@ -93,7 +94,7 @@ export default function Rate() {
           <Checkbox.Group options={TAGS.map((k) => ({ value: k, label: t(k) }))} />
         </Form.Item>
         <Form.Item name="comment" label={t('rating.comment')}>
-          <Input.TextArea id="comment" rows={3} maxLength={500} showCount />
+          <Input.TextArea rows={3} maxLength={500} showCount />
         </Form.Item>
         <Form.Item name="realNameOn" label={t('rating.realName')} valuePropName="checked" extra={t('rating.realNameHelp')}>
           <Switch aria-label={t('rating.realName')} />
@@ -101,10 +102,10 @@ export default function Rate() {
         {realNameOn && (
           <>
             <Form.Item name={['realName', 'name']} label={t('rating.name')} rules={[{ required: true, message: t('rating.error.nameRequired') }]}>
-              <Input id="realName-name" autoComplete="name" maxLength={50} />
+              <Input autoComplete="name" maxLength={50} />
             </Form.Item>
             <Form.Item name={['realName', 'phone']} label={t('rating.phone')} rules={[{ required: true, message: t('rating.error.phoneRequired') }]}>
-              <Input id="realName-phone" autoComplete="tel" inputMode="tel" maxLength={20} />
+              <Input autoComplete="tel" inputMode="tel" maxLength={20} />
             </Form.Item>
           </>
         )}
