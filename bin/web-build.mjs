@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const web = path.join(root, 'web');
-const stamp = path.join(web, 'dist', '.vite', 'manifest.json');
+// Written last by a complete build (the admin build runs second).
+const stamp = path.join(web, 'dist', '.vite', 'manifest-admin.json');
 
 /** Newest modification time among the web sources and the build's own config. */
 function newestSource() {
@@ -38,7 +39,10 @@ try {
 }
 console.log('web: building web/dist …');
 const started = Date.now();
-await vite.build({ configFile: path.join(web, 'vite.config.ts'), logLevel: process.env.CI ? 'warn' : 'info' });
+fs.rmSync(path.join(web, 'dist'), { recursive: true, force: true });
+for (const mode of ['portal', 'admin']) {
+  await vite.build({ configFile: path.join(web, 'vite.config.ts'), mode, logLevel: process.env.CI ? 'warn' : 'info' });
+}
 console.log(`web: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const { report } = await import('./web-size.mjs');
 report({ check: false });

@@ -10,8 +10,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'web', 'dist');
 /** Budgets in KB (1024 bytes) of gzipped JavaScript on first load. */
-export const BUDGETS = { 'index.html': 300, 'admin/index.html': 600 };
-const NAMES = { 'index.html': 'portal (/)', 'admin/index.html': 'console (/admin)' };
+export const BUDGETS = { portal: 300, admin: 600 };
+const APPS = {
+  portal: { name: 'portal (/)', entry: 'index.html' },
+  admin: { name: 'console (/admin)', entry: 'admin/index.html' },
+};
 
 const gz = (file) => zlib.gzipSync(fs.readFileSync(path.join(dist, file)), { level: 9 }).length;
 
@@ -31,23 +34,24 @@ export function firstLoad(manifest, entry) {
 }
 
 export function report({ check }) {
-  const manifestFile = path.join(dist, '.vite', 'manifest.json');
-  if (!fs.existsSync(manifestFile)) {
-    console.error('web: no build (web/dist/.vite/manifest.json); run `npm run web:build`');
-    return false;
-  }
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
   let ok = true;
   console.log('web: first-load JavaScript, gzip -9 (lazy pages excluded)');
-  for (const [entry, budget] of Object.entries(BUDGETS)) {
-    const files = firstLoad(manifest, entry);
+  const lazy = [];
+  for (const [app, budget] of Object.entries(BUDGETS)) {
+    const manifestFile = path.join(dist, '.vite', `manifest-${app}.json`);
+    if (!fs.existsSync(manifestFile)) {
+      console.error(`web: no build of ${app} (${path.relative(root, manifestFile)}); run \`npm run web:build\``);
+      return false;
+    }
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    lazy.push(...Object.values(manifest).filter((c) => c.isDynamicEntry && c.file.endsWith('.js')));
+    const files = firstLoad(manifest, APPS[app].entry);
     const bytes = files.reduce((n, f) => n + gz(f), 0);
     const kb = bytes / 1024;
     const over = kb > budget;
     if (over) ok = false;
-    console.log(`  ${NAMES[entry].padEnd(18)} ${kb.toFixed(1).padStart(7)} KB of ${budget} KB  ${over ? 'OVER BUDGET' : 'ok'}  (${files.length} files)`);
+    console.log(`  ${APPS[app].name.padEnd(18)} ${kb.toFixed(1).padStart(7)} KB of ${budget} KB  ${over ? 'OVER BUDGET' : 'ok'}  (${files.length} files)`);
   }
-  const lazy = Object.values(manifest).filter((c) => c.isDynamicEntry && c.file.endsWith('.js'));
   const biggest = lazy.map((c) => ({ src: c.src ?? c.name, kb: gz(c.file) / 1024 })).sort((a, b) => b.kb - a.kb).slice(0, 5);
   console.log(`  ${lazy.length} lazy page chunks; largest: ${biggest.map((b) => `${path.basename(b.src)} ${b.kb.toFixed(1)} KB`).join(', ')}`);
   if (check && !ok) console.error('web: over the bundle-size budget');
