@@ -7,7 +7,7 @@
 // Screenshots go to test-results/e2e/.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiGet, apiLogin, launchBrowser, newContext, shot, signIn, startServer, watchConsole, type Server } from './server.ts';
+import { apiGet, apiLogin, demoPassword, launchBrowser, newContext, shot, signIn, startServer, watchConsole, type Server } from './server.ts';
 
 let server: Server;
 let browser: Browser;
@@ -56,7 +56,11 @@ describe('portal rating → rectification queue', () => {
     const problems: string[] = [];
     watchConsole(page, problems);
     await page.goto(server.url);
-    await page.getByTestId('portal-entry-rate').click();
+    // Keyboard only: Tab reaches the rating entry, Enter opens it.
+    await page.getByTestId('portal-entry-rate').waitFor();
+    for (let i = 0; i < 8 && (await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)) !== 'portal-entry-rate'; i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/rate$/);
     await page.getByLabel('评价码（办件编号）').fill(BAD_CODE);
     await page.getByText('非常不满意').click();
     await page.getByText('多次跑').click();
@@ -116,7 +120,14 @@ describe('registry scope', () => {
 
     const ctx = await newContext(browser);
     const page = await ctx.newPage();
-    await signIn(page, server.url, 'unit_head');
+    // Signing in with the keyboard alone: the username has focus, Tab moves to the password, Enter submits.
+    await page.goto(`${server.url}/admin/login`);
+    await page.getByLabel('用户名').waitFor();
+    await page.keyboard.type('unit_head');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(demoPassword('unit_head'));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('whoami').waitFor();
     await page.getByRole('menuitem', { name: '人员档案' }).click();
     const table = page.getByTestId('staff-table');
     await table.locator('tbody tr.ant-table-row').first().waitFor();
