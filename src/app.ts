@@ -15,10 +15,16 @@ import { calendarRoutes } from './features/calendar/routes.ts';
 import { ingestRoutes } from './features/ingest/routes.ts';
 import { ratingsRoutes } from './features/ratings/routes.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
+import { mountWeb, sendWebPage } from './features/web/routes.ts';
 import { sendProblem, problemFromError } from './lib/http.ts';
 import { AppError } from './lib/errors.ts';
 
-export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+export interface BuildOptions {
+  /** The built web apps (default web/dist); a folder without index.html serves no pages. */
+  webDist?: string;
+}
+
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
@@ -27,9 +33,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, problemFromError(error as Error, request)));
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new AppError(404, `No route ${request.method} ${request.url.split('?')[0]}`).toProblem()),
-  );
+  // The portal (/) and console (/admin) are single-page apps: a GET for one of their pages gets its
+  // index.html (see features/web); everything else unknown is a 404 problem.
+  let webDist: string | null = null;
+  app.setNotFoundHandler((request, reply) => {
+    if (sendWebPage(webDist, request, reply)) return;
+    sendProblem(reply, new AppError(404, `No route ${request.method} ${request.url.split('?')[0]}`).toProblem());
+  });
 
   // While shutting down, answers to in-flight requests close their connection so the server does not
   // wait out the keep-alive timeout of clients that would otherwise reuse it.
@@ -67,6 +77,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(ingestRoutes, { ctx, prefix: '/api' });
   await app.register(ratingsRoutes, { ctx, prefix: '/api' });
   await app.register(ledgerRoutes, { ctx }); // /ledger/* (public log) and /api/ledger/*; runs the integrator
+
+  webDist = await mountWeb(app, { distDir: options.webDist });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app as unknown as FastifyInstance;

@@ -34,14 +34,17 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-export async function startTestApp(opts: { demoStaff?: number; config?: Partial<Config> } = {}): Promise<TestApp> {
+/** A folder with no web build: tests serve no web pages unless they pass a `webDist` of their own. */
+const NO_WEB_BUILD = path.join(os.tmpdir(), 'probity-no-web-build');
+
+export async function startTestApp(opts: { demoStaff?: number; config?: Partial<Config>; webDist?: string } = {}): Promise<TestApp> {
   const config = testConfig(opts.config);
   const chunks: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { chunks.push(String(chunk)); done(); } });
   const database = await createTestDatabase();
   const ctx = await createContext(config, { database, log: createLogger(config, sink) });
   if (opts.demoStaff !== undefined) await loadDemo({ db: ctx.db, cipher: ctx.cipher }, { staff: opts.demoStaff, seed: 'test' });
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, { webDist: opts.webDist ?? NO_WEB_BUILD });
   await app.ready();
   const cookies = new Map<string, string>();
   return {

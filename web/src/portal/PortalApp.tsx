@@ -1,0 +1,52 @@
+// The public portal (mobile first): rate a service by transaction code now; reporting misconduct,
+// tracking a case and disclosures are pages to come (complaint cases are being built).
+import { Layout, Spin, Typography } from 'antd';
+import { lazy, Suspense } from 'react';
+import { BrowserRouter, Link, Route, Routes } from 'react-router';
+import { useT } from '../shared/i18n/index.tsx';
+import { LangSwitch } from '../shared/LangSwitch.tsx';
+import { Providers } from '../shared/providers.tsx';
+
+const Home = lazy(() => import('./pages/Home.tsx'));
+const Rate = lazy(() => import('./pages/Rate.tsx'));
+const Coming = lazy(() => import('./pages/Coming.tsx'));
+const NotFound = lazy(() => import('./pages/NotFound.tsx'));
+
+function Shell() {
+  const t = useT();
+  return (
+    <Layout style={{ minHeight: '100vh', background: '#f5f5f5' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', padding: '0 16px', background: '#b71c1c' }}>
+        <Link to="/" style={{ color: '#fff', fontWeight: 600, fontSize: 16 }}>
+          {t('portal.title')}
+        </Link>
+        <LangSwitch />
+      </Layout.Header>
+      <Layout.Content style={{ padding: 16, maxWidth: 640, width: '100%', margin: '0 auto' }}>
+          <Suspense fallback={<Spin aria-label={t('common.loading')} />}>
+            <Routes>
+              <Route path="/" element={<Home />} />
+              <Route path="/rate" element={<Rate />} />
+              <Route path="/report" element={<Coming feature="report" />} />
+              <Route path="/track" element={<Coming feature="track" />} />
+              <Route path="/disclosures" element={<Coming feature="disclosures" />} />
+              <Route path="*" element={<NotFound />} />
+            </Routes>
+          </Suspense>
+      </Layout.Content>
+      <Layout.Footer style={{ textAlign: 'center' }}>
+        <Typography.Text type="secondary">{t('portal.footer')}</Typography.Text>
+      </Layout.Footer>
+    </Layout>
+  );
+}
+
+export function PortalApp() {
+  return (
+    <Providers>
+      <BrowserRouter>
+        <Shell />
+      </BrowserRouter>
+    </Providers>
+  );
+}

@@ -1,0 +1,40 @@
+// What both apps wrap themselves in: the i18n layer, antd's locale and theme, TanStack Query.
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCNLocale from 'antd/locale/zh_CN';
+import { useState, type ReactNode } from 'react';
+import { ApiError } from './api.ts';
+import { I18nProvider, useI18n } from './i18n/index.tsx';
+
+function Antd({ children }: { children: ReactNode }) {
+  const { locale } = useI18n();
+  return (
+    <ConfigProvider locale={locale === 'en' ? enUS : zhCNLocale} theme={{ token: { colorPrimary: '#b71c1c', borderRadius: 6 } }}>
+      <AntApp>{children}</AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function Providers({ children }: { children: ReactNode }) {
+  const [client] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: {
+            staleTime: 10_000,
+            refetchOnWindowFocus: false,
+            // A refusal will not change on retry; a network blip might.
+            retry: (n, e) => !(e instanceof ApiError && e.status > 0) && n < 2,
+          },
+        },
+      }),
+  );
+  return (
+    <I18nProvider>
+      <QueryClientProvider client={client}>
+        <Antd>{children}</Antd>
+      </QueryClientProvider>
+    </I18nProvider>
+  );
+}
