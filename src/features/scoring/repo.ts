@@ -99,13 +99,14 @@ export async function listRuns(db: Executor, f: { period?: string; status?: 'dra
   return { items, total: Number(count.n) };
 }
 
-export interface ResultFilter { kind?: SubjectKindColumn; category?: string; band?: string; staffId?: number | null; page: number; pageSize: number }
+export interface ResultFilter { kind?: SubjectKindColumn; category?: string; band?: string; q?: string; staffId?: number | null; page: number; pageSize: number }
 
 export async function listResults(db: Executor, scope: Scope, runId: number, f: ResultFilter) {
   let q = db.selectFrom('score_results as r').innerJoin('units as u', 'u.id', 'r.unit_id').where('r.run_id', '=', runId).where((eb) => unitInScope(eb, scope, 'u'));
   if (f.kind) q = q.where('r.subject_kind', '=', f.kind);
   if (f.category) q = q.where('r.category', '=', f.category);
   if (f.band) q = q.where('r.band', '=', f.band);
+  if (f.q) q = q.where('r.subject_code', 'like', `${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (f.staffId !== undefined) q = q.where('r.subject_kind', '=', 'staff').where('r.subject_id', '=', f.staffId ?? -1);
   const [items, count] = await Promise.all([
     q.select(['r.subject_kind', 'r.subject_code', 'u.code as unit_code', 'r.category', 'r.level', 'r.total', 'r.band', 'r.rank', 'r.category_size', 'r.bottom', 'r.promotion_eligible', 'r.vetoed', 'r.digest'])

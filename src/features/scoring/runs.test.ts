@@ -7,6 +7,8 @@ import { verifyDatabase } from '../../ledger/verify-db.ts';
 import type { Principal } from '../auth/principal.ts';
 import { GOLDEN_FRAMEWORK } from './golden.fixture.ts';
 import type { EvidenceEvent, InputProvider, MetricValue } from './inputs.ts';
+import ExcelJS from 'exceljs';
+import { exportCsv, exportXlsx } from './export.ts';
 import { computeRun, getResult, listResults, publishRun } from './runs.ts';
 import { createExemption, importFramework, publishFramework, recordAssessment, updateFramework, type ScoringDeps } from './service.ts';
 
@@ -95,7 +97,8 @@ describe('scoring runs', () => {
     const n = Object.fromEntries(entries.map((e) => [e.record_type, e.n]));
     expect(n['score.run']).toBe(1);
     expect(n['score.result']).toBe(published.subjectCount);
-    expect(n['score.framework']).toBe(2); // imported, published
+    const fw = await t.ctx.db.selectFrom('ledger_entries').select('record_version').where('record_type', '=', 'score.framework').where('record_id', '=', String(frameworkId)).orderBy('seq').execute();
+    expect(fw.map((e) => e.record_version)).toEqual([1, 2]); // imported, published
     const report = await verifyDatabase({ db: t.ctx.db, config: t.config });
     expect(report.problems).toEqual([]);
     await expect(publishRun(deps, organizer, first)).rejects.toMatchObject({ status: 409 });
@@ -163,5 +166,19 @@ describe('scoring runs', () => {
     expect(page.total).toBe(1);
     const own = await t.ctx.db.selectFrom('staff').select('code').where('id', '=', staffUser.staff_id!).executeTakeFirstOrThrow();
     expect(page.items[0]!.subjectCode).toBe(own.code);
+  });
+
+  it('exports results with their breakdowns as CSV and XLSX', async () => {
+    const run = await t.ctx.db.selectFrom('score_runs').select(['id', 'subject_count']).where('id', '=', first).executeTakeFirstOrThrow();
+    const csv = await exportCsv(t.ctx.db, organizer, first);
+    const lines = csv.trim().split('\r\n');
+    expect(lines).toHaveLength(run.subject_count + 1);
+    expect(lines[0]).toContain('总分 total');
+    expect(lines.find((l) => l.includes(`,${staffCode},`))).toMatch(/得\d/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await exportXlsx(t.ctx.db, organizer, first)) as never);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['结果 results', '明细 items']);
+    expect(wb.worksheets[0]!.rowCount).toBe(run.subject_count + 1);
+    expect(wb.worksheets[1]!.rowCount).toBeGreaterThan(run.subject_count);
   });
 });
