@@ -83,6 +83,7 @@ const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 /** Score every subject. Subjects whose category has no variant are returned in `unscored`. */
 export function scoreSubjects(input: EngineInput): { results: RankedResult[]; unscored: EngineSubject[] } {
   const { framework } = input;
+  const index: Indexed = { assessments: groupBy(input.assessments, (a) => `${keyOf(a.kind, a.subjectId)}:${a.indicator}`), exemptions: groupBy(input.exemptions, (e) => keyOf(e.kind, e.subjectId)) };
   const subjects = [...input.subjects].sort((a, b) => (a.kind === b.kind ? (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) : a.kind === 'staff' ? -1 : 1));
   const unscored: EngineSubject[] = [];
   const groups = new Map<string, { variant: Variant; members: EngineSubject[] }>();
@@ -97,14 +98,27 @@ export function scoreSubjects(input: EngineInput): { results: RankedResult[]; un
     groups.get(g)!.members.push(s);
   }
   const scored: ScoredSubject[] = [];
-  for (const { variant, members } of groups.values()) scored.push(...scoreGroup(input, variant, members));
+  for (const { variant, members } of groups.values()) scored.push(...scoreGroup(input, index, variant, members));
   return { results: rankSubjects(framework, scored), unscored };
+}
+
+interface Indexed { assessments: Map<string, Assessment[]>; exemptions: Map<string, Exemption[]> }
+
+function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
 }
 
 interface Fraction { fraction: number | null; value: number | null; sample: number; levels?: string[]; evidence: EvidenceRef[]; why?: X.InsufficientWhy; exemption?: Exemption }
 
 /** One kind of subject in one category: the peers of rank curves and category medians. */
-function scoreGroup(input: EngineInput, variant: Variant, members: EngineSubject[]): ScoredSubject[] {
+function scoreGroup(input: EngineInput, index: Indexed, variant: Variant, members: EngineSubject[]): ScoredSubject[] {
   const { framework, period } = input;
   const kind = members[0]!.kind;
   const dims = variant.dimensions
@@ -117,10 +131,17 @@ function scoreGroup(input: EngineInput, variant: Variant, members: EngineSubject
   for (const { indicators } of dims) {
     for (const ind of indicators) {
       const byMember = new Map<number, Fraction>();
-      for (const s of members) byMember.set(s.id, rawFraction(input, s, ind));
+      for (const s of members) byMember.set(s.id, rawFraction(input, index, s, ind));
       if (ind.kind === 'quantitative' && ind.curve.type === 'rank') applyRank(byMember, ind.curve.direction);
       fractions.set(ind.code, byMember);
     }
+  }
+
+  // The category median of each indicator, computed once (null when no member has evidence).
+  const medians = new Map<string, number | null>();
+  for (const [code, byMember] of fractions) {
+    const peers = [...byMember.values()].map((o) => o.fraction).filter((x): x is number => x !== null);
+    medians.set(code, peers.length ? median(peers) : null);
   }
 
   return members.map((s) => {
@@ -132,23 +153,23 @@ function scoreGroup(input: EngineInput, variant: Variant, members: EngineSubject
       const dimItems: ItemResult[] = [];
       for (const ind of indicators) {
         const max = round2((dimMax * ind.weight) / indWeight);
-        dimItems.push(indicatorResult(framework, dim, ind, max, fractions.get(ind.code)!, s.id));
+        dimItems.push(indicatorResult(framework, dim, ind, max, fractions.get(ind.code)!, medians, s.id));
       }
       items.push(...dimItems);
       dimensions.push({ code: dim.code, nameZh: dim.nameZh, nameEn: dim.nameEn, max: round2(dimMax), points: sum(dimItems.map((i) => i.points)) });
     }
     const basic = sum(dimensions.map((d) => d.points));
-    const { bonus, deduction, veto } = eventParts(input, variant, s, items);
+    const { bonus, deduction, veto } = eventParts(input, index, variant, s, items);
     const total = round2(basic + bonus + framework.structure.deductionCap - deduction);
     return { subject: s, basic, bonus, deduction, total, dimensions, items, veto };
   });
 }
 
-function rawFraction(input: EngineInput, s: EngineSubject, ind: BasicIndicator): Fraction {
-  const exemption = input.exemptions.find((e) => e.kind === s.kind && e.subjectId === s.id && e.indicator === ind.code);
+function rawFraction(input: EngineInput, index: Indexed, s: EngineSubject, ind: BasicIndicator): Fraction {
+  const exemption = index.exemptions.get(keyOf(s.kind, s.id))?.find((e) => e.indicator === ind.code);
   if (exemption) return { fraction: null, value: null, sample: 0, evidence: [{ type: 'score.exemption', id: String(exemption.id) }], why: 'exempt', exemption };
   if (ind.kind === 'qualitative') {
-    const mine = input.assessments.filter((a) => a.kind === s.kind && a.subjectId === s.id && a.indicator === ind.code).sort((a, b) => a.id - b.id);
+    const mine = [...(index.assessments.get(`${keyOf(s.kind, s.id)}:${ind.code}`) ?? [])].sort((a, b) => a.id - b.id);
     const levels = mine.map((a) => ind.rubric.find((r) => r.level === a.level)).filter((r) => r !== undefined);
     if (levels.length === 0) return { fraction: null, value: null, sample: 0, evidence: [], why: 'no_assessor' };
     const fraction = levels.reduce((a, r) => a + r.fraction, 0) / levels.length;
@@ -175,13 +196,15 @@ export function curveFraction(curve: Exclude<Curve, { type: 'rank' }>, v: number
   }
 }
 
-/** Rank curve: best 1, worst 0, linear in between; equal values share the better place. */
+/** Rank curve: best 1, worst 0, linear in between; equal values share the better place. O(n log n). */
 function applyRank(byMember: Map<number, Fraction>, direction: 'higher' | 'lower') {
   const measured = [...byMember.values()].filter((f) => f.fraction !== null);
   const n = measured.length;
-  for (const f of measured) {
-    const better = measured.filter((o) => (direction === 'higher' ? o.value! > f.value! : o.value! < f.value!)).length;
-    f.fraction = n === 1 ? 1 : (n - 1 - better) / (n - 1);
+  measured.sort((a, b) => (direction === 'higher' ? b.value! - a.value! : a.value! - b.value!));
+  let better = 0;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && measured[i]!.value !== measured[i - 1]!.value) better = i; // the number strictly better
+    measured[i]!.fraction = n === 1 ? 1 : (n - 1 - better) / (n - 1);
   }
 }
 
@@ -191,7 +214,7 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function indicatorResult(framework: FrameworkDef, dim: Dimension, ind: BasicIndicator, max: number, all: Map<number, Fraction>, id: number): ItemResult {
+function indicatorResult(framework: FrameworkDef, dim: Dimension, ind: BasicIndicator, max: number, all: Map<number, Fraction>, medians: Map<string, number | null>, id: number): ItemResult {
   const f = all.get(id)!;
   const base = { code: ind.code, kind: ind.kind, dimension: dim.code, max, value: f.value };
   if (f.fraction !== null) {
@@ -200,18 +223,18 @@ function indicatorResult(framework: FrameworkDef, dim: Dimension, ind: BasicIndi
     return { ...base, status: 'scored', points, explanation, evidence: f.evidence };
   }
   const rule = ind.insufficient ?? 'median';
-  const peers = [...all.values()].map((o) => o.fraction).filter((x): x is number => x !== null);
-  const useMedian = rule === 'median' && peers.length > 0;
-  const fraction = useMedian ? median(peers) : framework.insufficientFraction;
+  const categoryMedian = medians.get(ind.code) ?? null;
+  const useMedian = rule === 'median' && categoryMedian !== null;
+  const fraction = useMedian ? categoryMedian : framework.insufficientFraction;
   const points = round2(max * fraction);
   const explanation = X.insufficientLine(ind, f.why!, { sample: f.sample, exemptReason: f.exemption?.reason, approver: f.exemption?.approver }, useMedian ? 'median' : rule === 'median' ? 'fixed_no_peers' : 'fixed', fraction, points, max);
   return { ...base, status: f.why === 'exempt' ? 'exempt' : 'insufficient', points, explanation, evidence: f.evidence };
 }
 
 /** Bonus and deduction items, the part caps, exempted events and vetoes of one subject. */
-function eventParts(input: EngineInput, variant: Variant, s: EngineSubject, items: ItemResult[]) {
+function eventParts(input: EngineInput, index: Indexed, variant: Variant, s: EngineSubject, items: ItemResult[]) {
   const { framework, period } = input;
-  const exemptions = input.exemptions.filter((e) => e.kind === s.kind && e.subjectId === s.id && e.eventRef);
+  const exemptions = (index.exemptions.get(keyOf(s.kind, s.id)) ?? []).filter((e) => e.eventRef);
   const exemptionOf = (ev: EvidenceEvent) => exemptions.find((e) => e.eventRef!.type === ev.ref.type && e.eventRef!.id === ev.ref.id);
   const inPeriod = (input.events.get(keyOf(s.kind, s.id)) ?? [])
     .filter((e) => e.at >= period.from && e.at < period.to)

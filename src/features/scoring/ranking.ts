@@ -63,14 +63,21 @@ export function rankSubjects(framework: FrameworkDef, scored: ScoredSubject[]): 
     }
   }
 
-  // Rank, size and bottom flag within (kind, category).
+  // Rank, size and bottom flag within (kind, category), by sorting (O(n log n)).
   for (const members of groupBy(out, (r) => `${r.subject.kind}:${r.subject.category}`).values()) {
     const n = members.length;
     const bottomCount = Math.ceil(n * framework.bottomShare);
-    for (const r of members) {
-      r.rank = 1 + members.filter((o) => o.total > r.total).length;
-      r.categorySize = n;
-      r.bottom = bottomCount > 0 && 1 + members.filter((o) => o.total < r.total).length <= bottomCount;
+    const sorted = [...members].sort((a, b) => b.total - a.total);
+    let higher = 0;
+    let lower = 0;
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && sorted[i]!.total !== sorted[i - 1]!.total) higher = i; // strictly higher totals
+      sorted[i]!.rank = 1 + higher;
+      sorted[i]!.categorySize = n;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      if (i < n - 1 && sorted[i]!.total !== sorted[i + 1]!.total) lower = n - 1 - i; // strictly lower totals
+      sorted[i]!.bottom = bottomCount > 0 && 1 + lower <= bottomCount;
     }
   }
   return out;
