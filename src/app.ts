@@ -14,6 +14,7 @@ import { auditRoutes } from './features/audit/routes.ts';
 import { calendarRoutes } from './features/calendar/routes.ts';
 import { ingestRoutes } from './features/ingest/routes.ts';
 import { ratingsRoutes } from './features/ratings/routes.ts';
+import { scoringRoutes } from './features/scoring/routes.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
 import { mountWeb, sendWebPage } from './features/web/routes.ts';
 import { sendProblem, problemFromError } from './lib/http.ts';
@@ -76,6 +77,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(calendarRoutes, { ctx, prefix: '/api' });
   await app.register(ingestRoutes, { ctx, prefix: '/api' });
   await app.register(ratingsRoutes, { ctx, prefix: '/api' });
+  await app.register(scoringRoutes, { ctx, prefix: '/api' });
   await app.register(ledgerRoutes, { ctx }); // /ledger/* (public log) and /api/ledger/*; runs the integrator
 
   webDist = await mountWeb(app, { distDir: options.webDist });

@@ -5,6 +5,7 @@ import { action } from './cli/runtime.ts';
 import { serve } from './cli/serve.ts';
 import { registerNlpCommands } from './features/nlp/cli.ts';
 import { registerLedgerCommands } from './ledger/cli.ts';
+import { registerScoringCommands } from './features/scoring/cli.ts';
 
 const program = new Command()
   .name('probity')
@@ -16,6 +17,7 @@ program.command('serve').description('run the server (default 127.0.0.1:8080; se
 registerRegistryCommands(program);
 registerLedgerCommands(program);
 registerNlpCommands(program);
+registerScoringCommands(program);
 
 program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);

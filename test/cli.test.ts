@@ -40,6 +40,24 @@ describe('probity CLI', () => {
     expect(bad.stderr).toMatch(/^probity: .*kind/);
   });
 
+  it('scores a period, gives the same run again, and publishes it', { timeout: 240_000 }, async () => {
+    const bad = probity(['score', '--period', '2026Q9']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n').at(-1)).toMatch(/^probity: .*period must be/);
+    const first = probity(['score', '--period', '2026Q3']);
+    expect(first.code, first.stderr).toBe(0);
+    const run = /run #(\d+) computed: .* digest ([0-9a-f]{64})/.exec(first.stdout);
+    expect(run, first.stdout).not.toBeNull();
+    const again = probity(['score', '--period', '2026Q3', '--publish']);
+    expect(again.stdout).toContain(`run #${run![1]} unchanged (same evidence and framework)`);
+    expect(again.stdout).toContain(`digest ${run![2]}`);
+    expect(again.stdout).toContain(`run #${run![1]} published`);
+    const status = await withDb((db) => db.selectFrom('score_runs').select('status').where('id', '=', Number(run![1])).executeTakeFirstOrThrow());
+    expect(status.status).toBe('published');
+    const exported = probity(['framework', 'export', '1']);
+    expect(JSON.parse(exported.stdout).code).toBe('QY-INTEGRITY');
+  });
+
   it('adds a user from --password-stdin who can then be refused a duplicate', () => {
     const ok = probity(['user', 'add', '--username', 'zhang.san', '--role', 'inspector', '--scope', '990100', '--password-stdin'], 'Str0ng-pass\n');
     expect(ok.code, ok.stderr).toBe(0);

@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from './helpers/app.ts';
 import { addToken } from '../src/features/auth/service.ts';
 import { ingestRatings } from '../src/features/ratings/service.ts';
 import { insertTransactions } from './helpers/transactions.ts';
+import { DEFAULT_FRAMEWORK } from '../src/features/scoring/default-framework.ts';
 
 interface Call { user: string; method?: string; url: string; body?: unknown; headers?: Record<string, string>; freshSession?: boolean }
 interface Case {
@@ -19,6 +20,10 @@ interface Case {
 
 /** Authorization header of a machine (ingest) token, for routes every signed-in role may read. */
 const calendarMachine: Record<string, string> = {};
+const routeFramework = { ...DEFAULT_FRAMEWORK, code: 'RT-FW' };
+const brokenFramework = { ...routeFramework, structure: { basic: 60, bonusCap: 30, deductionCap: 20 } };
+const assessment = { frameworkId: 1, period: '2026Q3', indicator: 'political_conduct', subjectKind: 'staff', subjectCode: 'S0000020' };
+const exemption = { subjectKind: 'staff', subjectCode: 'S0000020', period: '2026Q3', ref: { type: 'hotline_ticket', id: '1' }, reason: '系统故障' };
 const staffBody = { code: 'RT1', name: '路由测试', unitCode: 'U99010201', level: 'base', enteredOn: '2021-03-01' };
 const CASES: Record<string, Case> = {
   'POST /api/auth/login': {
@@ -245,6 +250,88 @@ const CASES: Record<string, Case> = {
     denied: { user: 'observer', url: '/api/ledger/consistency?from=1&to=1000000000', status: 404 },
     bad: { user: 'observer', url: '/api/ledger/consistency?from=0' },
     ok: { user: 'observer', url: '/api/ledger/consistency?from=1' },
+  },
+  // Scoring: the demo province has the default framework (id 1, published); the import below makes
+  // draft 2, which is edited and published; run 1 scores 2026Q3 with framework 1.
+  'GET /api/scoring/frameworks': {
+    denied: { user: '', url: '/api/scoring/frameworks', headers: calendarMachine, status: 403 },
+    bad: { user: 'observer', url: '/api/scoring/frameworks?status=final' },
+    ok: { user: 'observer', url: '/api/scoring/frameworks' },
+  },
+  'POST /api/scoring/frameworks': {
+    denied: { user: 'unit_head', method: 'POST', url: '/api/scoring/frameworks', body: { definition: routeFramework }, status: 403 },
+    bad: { user: 'organizer', method: 'POST', url: '/api/scoring/frameworks', body: { definition: brokenFramework } },
+    ok: { user: 'organizer', method: 'POST', url: '/api/scoring/frameworks', body: { definition: routeFramework }, status: 201 },
+  },
+  'GET /api/scoring/frameworks/{id}': {
+    denied: { user: 'observer', url: '/api/scoring/frameworks/999', status: 404 },
+    bad: { user: 'observer', url: '/api/scoring/frameworks/one' },
+    ok: { user: 'observer', url: '/api/scoring/frameworks/1' },
+  },
+  'PUT /api/scoring/frameworks/{id}': {
+    denied: { user: 'organizer', method: 'PUT', url: '/api/scoring/frameworks/1', body: { definition: DEFAULT_FRAMEWORK }, status: 409 },
+    bad: { user: 'organizer', method: 'PUT', url: '/api/scoring/frameworks/2', body: { definition: brokenFramework } },
+    ok: { user: 'organizer', method: 'PUT', url: '/api/scoring/frameworks/2', body: { definition: { ...routeFramework, promotionThreshold: 75 } } },
+  },
+  'POST /api/scoring/frameworks/{id}/publish': {
+    denied: { user: 'unit_head', method: 'POST', url: '/api/scoring/frameworks/2/publish', status: 403 },
+    bad: { user: 'organizer', method: 'POST', url: '/api/scoring/frameworks/0/publish' },
+    ok: { user: 'organizer', method: 'POST', url: '/api/scoring/frameworks/2/publish' },
+  },
+  'POST /api/scoring/assessments': {
+    denied: { user: 'unit_head', method: 'POST', url: '/api/scoring/assessments', body: { ...assessment, level: 'A' }, status: 403 },
+    bad: { user: 'assessor', method: 'POST', url: '/api/scoring/assessments', body: { ...assessment, level: 'Z' } },
+    ok: { user: 'assessor', method: 'POST', url: '/api/scoring/assessments', body: { ...assessment, level: 'B' } },
+  },
+  'GET /api/scoring/exemptions': {
+    denied: { user: 'observer', url: '/api/scoring/exemptions', status: 403 },
+    bad: { user: 'inspector', url: '/api/scoring/exemptions?period=2026Q9' },
+    ok: { user: 'inspector', url: '/api/scoring/exemptions?period=2026Q3' },
+  },
+  'POST /api/scoring/exemptions': {
+    denied: { user: 'unit_head', method: 'POST', url: '/api/scoring/exemptions', body: exemption, status: 403 },
+    bad: { user: 'inspector', method: 'POST', url: '/api/scoring/exemptions', body: { ...exemption, ref: undefined } },
+    ok: { user: 'inspector', method: 'POST', url: '/api/scoring/exemptions', body: exemption, status: 201 },
+  },
+  'GET /api/scoring/runs': {
+    denied: { user: 'observer', url: '/api/scoring/runs', status: 403 },
+    bad: { user: 'organizer', url: '/api/scoring/runs?status=final' },
+    ok: { user: 'organizer', url: '/api/scoring/runs' },
+  },
+  'POST /api/scoring/runs': {
+    denied: { user: 'unit_head', method: 'POST', url: '/api/scoring/runs', body: { period: '2026Q3', frameworkId: 1 }, status: 403 },
+    bad: { user: 'organizer', method: 'POST', url: '/api/scoring/runs', body: { period: '2026Q9' } },
+    ok: { user: 'organizer', method: 'POST', url: '/api/scoring/runs', body: { period: '2026Q3', frameworkId: 1 }, status: 201 },
+  },
+  'GET /api/scoring/runs/{id}': {
+    denied: { user: 'observer', url: '/api/scoring/runs/1', status: 403 },
+    bad: { user: 'organizer', url: '/api/scoring/runs/x' },
+    ok: { user: 'unit_head', url: '/api/scoring/runs/1' },
+  },
+  'GET /api/scoring/runs/{id}/results': {
+    denied: { user: 'unit_head2', url: '/api/scoring/runs/1/results?kind=unit&q=U99010201', status: 'filtered' },
+    bad: { user: 'unit_head', url: '/api/scoring/runs/1/results?pageSize=0' },
+    ok: { user: 'unit_head', url: '/api/scoring/runs/1/results' },
+  },
+  'GET /api/scoring/runs/{id}/results/{kind}/{code}': {
+    denied: { user: 'unit_head2', url: '/api/scoring/runs/1/results/staff/S0000020', status: 404 },
+    bad: { user: 'unit_head', url: '/api/scoring/runs/1/results/person/S0000020' },
+    ok: { user: 'unit_head', url: '/api/scoring/runs/1/results/staff/S0000020' },
+  },
+  'GET /api/scoring/runs/{id}/fairness': {
+    denied: { user: 'unit_head', url: '/api/scoring/runs/1/fairness', status: 403 },
+    bad: { user: 'organizer', url: '/api/scoring/runs/1/fairness?gap=-1' },
+    ok: { user: 'organizer', url: '/api/scoring/runs/1/fairness?gap=3&normalise=true' },
+  },
+  'GET /api/scoring/runs/{id}/export': {
+    denied: { user: 'observer', url: '/api/scoring/runs/1/export', status: 403 },
+    bad: { user: 'unit_head', url: '/api/scoring/runs/1/export?format=pdf' },
+    ok: { user: 'unit_head', url: '/api/scoring/runs/1/export?format=xlsx' },
+  },
+  'POST /api/scoring/runs/{id}/publish': {
+    denied: { user: 'admin', method: 'POST', url: '/api/scoring/runs/1/publish', status: 403 },
+    bad: { user: 'organizer', method: 'POST', url: '/api/scoring/runs/0/publish' },
+    ok: { user: 'organizer', method: 'POST', url: '/api/scoring/runs/1/publish' },
   },
 };
 

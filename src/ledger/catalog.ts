@@ -6,6 +6,7 @@ import { CALENDAR_LEDGER_TYPES } from '../features/calendar/ledger-types.ts';
 import { EVIDENCE_LEDGER_TYPES } from '../features/ingest/ledger-types.ts';
 import { RATINGS_LEDGER_TYPES } from '../features/ratings/ledger-types.ts';
 import { REGISTRY_LEDGER_TYPES } from '../features/registry/ledger-types.ts';
+import { SCORING_LEDGER_TYPES } from '../features/scoring/ledger-types.ts';
 import type { LedgerTypeDef } from './record-types.ts';
 
 const ALL: readonly LedgerTypeDef[] = [
@@ -13,6 +14,7 @@ const ALL: readonly LedgerTypeDef[] = [
   ...Object.values(CALENDAR_LEDGER_TYPES),
   ...Object.values(EVIDENCE_LEDGER_TYPES),
   ...Object.values(RATINGS_LEDGER_TYPES),
+  ...Object.values(SCORING_LEDGER_TYPES),
 ];
 
 export const LEDGER_TYPES: Readonly<Record<string, LedgerTypeDef>> = Object.fromEntries(ALL.map((d) => [d.type, d]));

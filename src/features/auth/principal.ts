@@ -46,7 +46,14 @@ export type Permission =
   | 'rectifications.configure'
   | 'metrics.read'
   | 'calendar.read'
-  | 'calendar.write';
+  | 'calendar.write'
+  | 'frameworks.read'
+  | 'frameworks.write'
+  | 'scores.assess'
+  | 'scores.exempt'
+  | 'scores.run'
+  | 'scores.publish'
+  | 'scores.read';
 
 const GRANTS: Record<Permission, readonly Role[]> = {
   'registry.read': ['admin', 'organizer', 'inspector', 'unit_head', 'staff', 'assessor', 'observer'],
@@ -76,6 +83,16 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   // The working-day calendar: every clock depends on it, so everyone may read it; only admins edit.
   'calendar.read': ['admin', 'organizer', 'inspector', 'unit_head', 'staff', 'assessor', 'observer'],
   'calendar.write': ['admin'],
+  // Indicator frameworks and scoring: organizers define frameworks and run and publish scores;
+  // assessors score qualitative indicators; inspectors approve exemptions (容错) with organizers.
+  // Scores are personal records: observers and assessors do not read them; staff read their own.
+  'frameworks.read': ['admin', 'organizer', 'inspector', 'unit_head', 'staff', 'assessor', 'observer'],
+  'frameworks.write': ['admin', 'organizer'],
+  'scores.assess': ['assessor', 'organizer'],
+  'scores.exempt': ['organizer', 'inspector'],
+  'scores.run': ['admin', 'organizer'],
+  'scores.publish': ['organizer'],
+  'scores.read': ['admin', 'organizer', 'inspector', 'unit_head', 'staff'],
 };
 
 export function can(principal: Principal, permission: Permission): boolean {

@@ -11,6 +11,7 @@ import { applyRegionBatch, applyServiceItemBatch, applyUnitBatch } from '../regi
 import { applyStaffBatch, sealStaff } from '../registry/staff-service.ts';
 import { loadDefaultCalendar } from '../calendar/service.ts';
 import { generateDemoProvince, type DemoOptions, type DemoUser } from './generator.ts';
+import { seedDefaultFramework } from '../scoring/default-framework.ts';
 
 export interface DemoDeps {
   db: Kysely<DB>;
@@ -58,6 +59,8 @@ export async function loadDemo(deps: DemoDeps, options: DemoOptions, onStep?: (s
       scopeCode: u.scopeUnitCode ?? u.scopeRegionCode ?? undefined, staffCode: u.staffCode ?? undefined,
     });
   }
+  onStep?.('default indicator framework');
+  await seedDefaultFramework(deps.db);
   await deps.db.insertInto('meta').values({ key: META_KEY, value: JSON.stringify({ seed: String(options.seed ?? ''), staff: demo.staff.length }) })
     .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') }))).execute();
   return { users: demo.users, staff: demo.staff.length, units: demo.units.length };
