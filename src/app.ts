@@ -14,6 +14,7 @@ import { auditRoutes } from './features/audit/routes.ts';
 import { calendarRoutes } from './features/calendar/routes.ts';
 import { ingestRoutes } from './features/ingest/routes.ts';
 import { ratingsRoutes } from './features/ratings/routes.ts';
+import { casesRoutes } from './features/cases/routes.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
 import { sendProblem, problemFromError } from './lib/http.ts';
 import { AppError } from './lib/errors.ts';
@@ -66,6 +67,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(calendarRoutes, { ctx, prefix: '/api' });
   await app.register(ingestRoutes, { ctx, prefix: '/api' });
   await app.register(ratingsRoutes, { ctx, prefix: '/api' });
+  await app.register(casesRoutes, { ctx, prefix: '/api' });
   await app.register(ledgerRoutes, { ctx }); // /ledger/* (public log) and /api/ledger/*; runs the integrator
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
