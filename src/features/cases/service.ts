@@ -145,7 +145,7 @@ export async function act(deps: CasesDeps, principal: Principal | null, id: numb
   if (action === 'resolve') patch.resolved_at = now;
   if (action === 'close') patch.closed_at = now;
   await deps.db.transaction().execute((trx) => writeStep(trx, {
-    caseId: id, row, action, to: effect.status, patch, clock: clockOf(effect.clock, row), responded: effect.responded, unitId, actor: actorOf(p), detail: effect.detail, now,
+    caseId: id, row, action, to: effect.status, patch, clock: clockOf(effect.clock, row, effect.patch.due_at as Date | undefined, deps.settings.firstResponseHours), responded: effect.responded, unitId, actor: actorOf(p), detail: effect.detail, now,
   }));
   return getCase(deps, p, id, {}, now);
 }
