@@ -50,7 +50,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { ctx: AppContext;
 
   app.get<{ Params: { receiptCode: string } }>(
     '/public/cases/:receiptCode',
-    { schema: { tags: ['cases'], summary: 'Follow a report by its receipt code: status, public timeline, messages', params: S.ReceiptParams }, config: publicLimit },
+    { schema: { tags: ['cases'], summary: 'Follow a report by its receipt code: status, public timeline, messages', params: S.ReceiptParams, querystring: S.EmptyQuery }, config: publicLimit },
     async (request) => followCase(deps, request.params.receiptCode),
   );
 
@@ -80,7 +80,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { ctx: AppContext;
 
   app.get(
     '/cases/overdue',
-    { schema: { tags: ['cases'], summary: 'Overdue cases counted per accountable unit in scope' } },
+    { schema: { tags: ['cases'], summary: 'Overdue cases counted per accountable unit in scope', querystring: S.EmptyQuery } },
     async (request) => overdueUnits(deps, request.principal),
   );
 
@@ -122,7 +122,7 @@ export async function casesRoutes(app: FastifyInstance, opts: { ctx: AppContext;
 
   app.get<{ Params: { id: number } }>(
     '/cases/:id/duplicates',
-    { schema: { tags: ['cases'], summary: 'Likely duplicates: same subject, similar text, within the window', params: S.IdParams } },
+    { schema: { tags: ['cases'], summary: 'Likely duplicates: same subject, similar text, within the window', params: S.IdParams, querystring: S.EmptyQuery } },
     async (request) => duplicatesOf(deps, request.principal, request.params.id),
   );
 

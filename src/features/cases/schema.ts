@@ -79,3 +79,5 @@ export const NotificationQuery = Type.Object(
 );
 export const ClockRunResult = Type.Object({ reminders: Type.Integer(), escalations: Type.Integer() });
 export const Receipt = Type.Object({ receiptCode: Type.String({ description: 'shown once: only its hash is stored (回执码，请妥善保存)' }) });
+
+export const EmptyQuery = Type.Object({}, { additionalProperties: false });
