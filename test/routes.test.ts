@@ -328,6 +328,11 @@ const CASES: Record<string, Case> = {
     bad: { user: '', method: 'POST', url: `/api/public/cases/${RECEIPT}/messages`, body: { body: '' } },
     ok: { user: '', method: 'POST', url: `/api/public/cases/${RECEIPT}/messages`, body: { body: '补充：11月3日上午' } },
   },
+  'POST /api/open311/clients': {
+    denied: { user: 'inspector', method: 'POST', url: '/api/open311/clients', body: { name: '随手拍App' }, status: 403 },
+    bad: { user: 'admin', method: 'POST', url: '/api/open311/clients', body: { name: '' } },
+    ok: { user: 'admin', method: 'POST', url: '/api/open311/clients', body: { name: '随手拍App', unitCode: 'U99010201' }, status: 201 },
+  },
   'GET /api/ledger/records/{type}/{id}': {
     denied: { user: 'unit_head', url: '/api/ledger/records/unit/U99010301', status: 404 },
     bad: { user: 'unit_head', url: '/api/ledger/records/unit/U99010201?version=0' },
