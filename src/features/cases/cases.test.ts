@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { multipartBody, type FormFile } from '../../../test/helpers/multipart.ts';
+import { verifyDatabase } from '../../ledger/verify-db.ts';
 import { DiskMediaStore } from './media.ts';
 
 const UNIT = 'U99010201'; // unit_head's unit
@@ -269,5 +270,19 @@ describe('cases entered by staff', () => {
     const out = await as('unit_head', 'POST', '/api/cases', { channel: 'letter', text: '来信', subjectUnitCode: otherUnit });
     expect(out.statusCode).toBe(400);
     expect(out.json().errors[0].path).toBe('/body/subjectUnitCode');
+  });
+});
+
+describe('the record', () => {
+  it('passes the ledger audit: every stored case, event and message matches its entries', async () => {
+    const report = await verifyDatabase(t.ctx);
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  it('never writes a receipt code to the logs', async () => {
+    const code = (await report({ text: '窗口人员态度冷漠', subjectUnitCode: UNIT })).json().receiptCode;
+    await t.app.inject({ method: 'GET', url: `/api/public/cases/${code}` });
+    expect(t.logs()).not.toContain(code.slice(10));
   });
 });

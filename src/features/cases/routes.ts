@@ -25,6 +25,9 @@ export async function casesRoutes(app: FastifyInstance, opts: { ctx: AppContext;
   const deps = opts.deps ?? casesDeps(opts.ctx);
   const { settings } = deps;
   const publicLimit = { rateLimit: { max: settings.publicRateLimit, timeWindow: '1 minute' } };
+  // The receipt code is in the path (CONTRACTS.md): requests to these routes are not logged at info
+  // level, so the code never reaches the request log.
+  const quiet = 'warn' as const;
   await app.register(multipart, {
     // Hard caps of the reader; the per-file rules (9 photos ≤ 10 MB, one MP4 ≤ 100 MB) are checked in uploads.ts.
     limits: { fileSize: MAX_VIDEO_BYTES + 1, files: 20, fields: 30, fieldSize: 64 * 1024, parts: 60, headerPairs: 100 },
@@ -50,19 +53,19 @@ export async function casesRoutes(app: FastifyInstance, opts: { ctx: AppContext;
 
   app.get<{ Params: { receiptCode: string } }>(
     '/public/cases/:receiptCode',
-    { schema: { tags: ['cases'], summary: 'Follow a report by its receipt code: status, public timeline, messages', params: S.ReceiptParams, querystring: S.EmptyQuery }, config: publicLimit },
+    { schema: { tags: ['cases'], summary: 'Follow a report by its receipt code: status, public timeline, messages', params: S.ReceiptParams, querystring: S.EmptyQuery }, config: publicLimit, logLevel: quiet },
     async (request) => followCase(deps, request.params.receiptCode),
   );
 
   app.post<{ Params: { receiptCode: string }; Body: { body: string } }>(
     '/public/cases/:receiptCode/messages',
-    { schema: { tags: ['cases'], summary: 'The reporter writes to the handling unit', params: S.ReceiptParams, body: S.MessageBody }, config: publicLimit },
+    { schema: { tags: ['cases'], summary: 'The reporter writes to the handling unit', params: S.ReceiptParams, body: S.MessageBody }, config: publicLimit, logLevel: quiet },
     async (request) => reporterMessage(deps, request.params.receiptCode, request.body.body),
   );
 
   app.post<{ Params: { receiptCode: string }; Body: { reason: string } }>(
     '/public/cases/:receiptCode/reopen',
-    { schema: { tags: ['cases'], summary: 'The reporter reopens a decided case (within the reopen window)', params: S.ReceiptParams, body: S.ReopenBody }, config: publicLimit },
+    { schema: { tags: ['cases'], summary: 'The reporter reopens a decided case (within the reopen window)', params: S.ReceiptParams, body: S.ReopenBody }, config: publicLimit, logLevel: quiet },
     async (request) => reopenCase(deps, request.params.receiptCode, request.body.reason),
   );
 
