@@ -63,8 +63,28 @@ export interface CaseFilter {
   pageSize: number;
 }
 
+/** Ids of the units a scope covers (optionally only under `unitPath`); null means every unit. */
+async function scopeUnitIds(db: Executor, scope: Scope, unitPath?: string): Promise<number[] | null> {
+  if (scope.kind === 'all' && !unitPath) return null;
+  let q = db.selectFrom('units as u').select('u.id').where((eb) => unitInScope(eb, scope, 'u'));
+  if (unitPath) q = q.where('u.path', 'like', `${unitPath}%`);
+  return (await q.execute()).map((r) => r.id);
+}
+
+/**
+ * The queue in two steps, so that 10^6 stored cases cost little: the page's ids and the total from
+ * `cases` alone (scope resolved to unit ids first, so the (unit_id, deadline) index serves both), then
+ * the joined rows of just that page.
+ */
 export async function listCases(db: Executor, scope: Scope, f: CaseFilter, sort: SortSpec<string>, now: Date) {
-  let q = scoped(db, scope);
+  const unitIds = await scopeUnitIds(db, scope, f.unitPath);
+  if (unitIds && unitIds.length === 0) return { items: [], total: 0 };
+  let q = db.selectFrom('cases as c');
+  if (unitIds) {
+    const ids = sql.val(unitIds);
+    // A pending transfer also shows the case to the receiving unit; a unit filter means the accountable unit.
+    q = q.where(f.unitPath ? sql<boolean>`c.unit_id = any(${ids}::int[])` : sql<boolean>`(c.unit_id = any(${ids}::int[]) or c.transfer_to_unit_id = any(${ids}::int[]))`);
+  }
   if (f.status) q = q.where('c.status', '=', f.status);
   if (f.open === true) q = q.where('c.deadline', 'is not', null);
   if (f.open === false) q = q.where('c.deadline', 'is', null);
@@ -72,16 +92,18 @@ export async function listCases(db: Executor, scope: Scope, f: CaseFilter, sort:
   if (f.overdue === false) q = q.where((eb) => eb.or([eb('c.deadline', 'is', null), eb('c.deadline', '>=', now)]));
   if (f.category) q = q.where('c.category', '=', f.category);
   if (f.channel) q = q.where('c.channel', '=', f.channel);
-  if (f.unitPath) q = q.where('u.path', 'like', `${f.unitPath}%`);
   if (f.q) q = q.where('c.text', 'like', `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
-  const [items, total] = await Promise.all([
-    q.select(columns)
+  const [page, total] = await Promise.all([
+    q.select('c.id')
       .orderBy(sql`${sql.ref(sort.column)} ${sql.raw(sort.direction)} nulls last`)
       .orderBy('c.id', sort.direction)
       .limit(f.pageSize).offset(offsetOf(f)).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items, total: Number(total.n) };
+  const ids = page.map((r) => Number(r.id));
+  const rows = ids.length ? await joined(db).select(columns).where('c.id', 'in', ids).execute() : [];
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  return { items: ids.map((id) => byId.get(id)!).filter(Boolean), total: Number(total.n) };
 }
 
 /** Open cases past their deadline, counted per accountable unit in scope. */
