@@ -71,16 +71,16 @@ try {
   await sql`
     insert into cases (channel, status, text, category, classifier_category, unit_id, submitted_at, first_response_due, first_responded_at, due_at, deadline)
     select 'web',
-           (array['closed','closed','resolved','rejected','closed','resolved','submitted','accepted','investigating','extended'])[1 + g % 10],
+           (array['closed','closed','resolved','rejected','closed','resolved','submitted','accepted','investigating','extended'])[(1 + g % 10)::int],
            '第' || g || '号投诉：窗口工作人员态度冷漠，办事来回跑',
-           (array['indifference','buck_passing','extortion','inaction','selective_enforcement','data_fraud','formalism','other'])[1 + g % 8],
+           (array['indifference','buck_passing','extortion','inaction','selective_enforcement','data_fraud','formalism','other'])[(1 + g % 8)::int],
            'other',
-           u.ids[1 + (g * 7919) % array_length(u.ids, 1)],
+           u.ids[(1 + (g * 7919) % array_length(u.ids, 1))::int],
            s.at, s.at + interval '24 hours', s.at + interval '2 hours', s.at + interval '15 days',
-           case when g % 10 >= 6 then now() + make_interval(mins => ((g * 104729) % 129600) - 43200) end
-      from generate_series(1, ${CASES}::int) g
+           case when g % 10 >= 6 then now() + make_interval(mins => (((g * 104729) % 129600) - 43200)::int) end
+      from generate_series(1, ${CASES}::bigint) g
       cross join (select array_agg(id order by id) ids from units) u
-      cross join lateral (select now() - make_interval(mins => (g * 31337) % 525600) as at) s`.execute(db);
+      cross join lateral (select now() - make_interval(mins => ((g * 31337) % 525600)::int) as at) s`.execute(db);
   await sql`analyze`.execute(db);
   console.log(`setup: ${CASES} cases inserted and analysed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -113,7 +113,7 @@ try {
     server = spawn(process.execPath, ['bin/probity.mjs', 'serve'], {
       env: {
         ...process.env, DATABASE_URL: databaseUrl, PORT: String(PORT), HOST: '127.0.0.1', PROBITY_DATA_DIR: dataDir, PROBITY_DATA_KEY: dataKey,
-        PROBITY_LEDGER_KEY: keygen('probity.local/ledger').signerKey, PROBITY_DEMO: 'off', PROBITY_PUBLIC_CASE_RATE_LIMIT: '100000000',
+        PROBITY_LEDGER_KEY: keygen('probity.local/ledger').signerKey, PROBITY_DEMO: 'off', PROBITY_PUBLIC_CASE_RATE_LIMIT: '1000000',
         PROBITY_CASE_CLOCK_MINUTES: 'off', PROBITY_DEFAULT_RATING_HOUR: 'off', LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
