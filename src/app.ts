@@ -15,6 +15,8 @@ import { calendarRoutes } from './features/calendar/routes.ts';
 import { ingestRoutes } from './features/ingest/routes.ts';
 import { ratingsRoutes } from './features/ratings/routes.ts';
 import { scoringRoutes } from './features/scoring/routes.ts';
+import { casesRoutes } from './features/cases/routes.ts';
+import { open311AdminRoutes, open311Routes } from './features/open311/routes.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
 import { mountWeb, sendWebPage } from './features/web/routes.ts';
 import { sendProblem, problemFromError } from './lib/http.ts';
@@ -78,6 +80,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(ingestRoutes, { ctx, prefix: '/api' });
   await app.register(ratingsRoutes, { ctx, prefix: '/api' });
   await app.register(scoringRoutes, { ctx, prefix: '/api' });
+  await app.register(casesRoutes, { ctx, prefix: '/api' });
+  await app.register(open311AdminRoutes, { ctx, prefix: '/api' });
+  await app.register(open311Routes, { ctx, prefix: '/open311/v2' }); // GeoReport v2
   await app.register(ledgerRoutes, { ctx }); // /ledger/* (public log) and /api/ledger/*; runs the integrator
 
   webDist = await mountWeb(app, { distDir: options.webDist });

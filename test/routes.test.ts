@@ -7,13 +7,18 @@ import { addToken } from '../src/features/auth/service.ts';
 import { ingestRatings } from '../src/features/ratings/service.ts';
 import { insertTransactions } from './helpers/transactions.ts';
 import { DEFAULT_FRAMEWORK } from '../src/features/scoring/default-framework.ts';
+import { multipartBody } from './helpers/multipart.ts';
+import { casesDeps } from '../src/features/cases/routes.ts';
+import { checkNewCase, createCase } from '../src/features/cases/intake.ts';
+import { hashReceipt } from '../src/features/cases/receipt.ts';
 
 interface Call { user: string; method?: string; url: string; body?: unknown; headers?: Record<string, string>; freshSession?: boolean }
 interface Case {
   /** Public routes have no 401 case. */
   anonymous?: Omit<Call, 'user'> | 'public';
   /** 'filtered': a list answers 200 with none of the out-of-scope records. */
-  denied: Call & { status: 403 | 404 | 409 | 'filtered' };
+  /** 415: a public upload sent as something else than it must be. */
+  denied: Call & { status: 403 | 404 | 409 | 415 | 'filtered' };
   bad: Call;
   ok: Call & { status?: number };
 }
@@ -25,6 +30,14 @@ const brokenFramework = { ...routeFramework, structure: { basic: 60, bonusCap: 3
 const assessment = { frameworkId: 1, period: '2026Q3', indicator: 'political_conduct', subjectKind: 'staff', subjectCode: 'S0000020' };
 const exemption = { subjectKind: 'staff', subjectCode: 'S0000020', period: '2026Q3', ref: { type: 'hotline_ticket', id: '1' }, reason: '系统故障' };
 const staffBody = { code: 'RT1', name: '路由测试', unitCode: 'U99010201', level: 'base', enteredOn: '2021-03-01' };
+// Complaints: case 1 is made in beforeAll with a known receipt code (and one photo); the public report
+// makes case 2 and the hotline entry case 3, which is then merged into case 2.
+const RECEIPT = '123456789012345678901234';
+const WRONG_RECEIPT = '123456789000000000000000';
+const multipart = (fields: Record<string, string>) => {
+  const { payload, headers } = multipartBody(fields);
+  return { body: payload.toString('utf8'), headers };
+};
 const CASES: Record<string, Case> = {
   'POST /api/auth/login': {
     anonymous: 'public',
@@ -241,6 +254,90 @@ const CASES: Record<string, Case> = {
     bad: { user: 'organizer', url: '/api/ingest/jobs/1/errors?pageSize=0' },
     ok: { user: 'organizer', url: '/api/ingest/jobs/1/errors' },
   },
+  'POST /api/public/cases': {
+    anonymous: 'public',
+    denied: { user: '', method: 'POST', url: '/api/public/cases', body: { text: '窗口人员态度冷漠' }, status: 415 },
+    bad: { user: '', method: 'POST', url: '/api/public/cases', ...multipart({ subjectUnitCode: 'U99010201' }) },
+    ok: { user: '', method: 'POST', url: '/api/public/cases', ...multipart({ text: '三号窗口工作人员上班玩手机', subjectUnitCode: 'U99010201' }), status: 201 },
+  },
+  'GET /api/cases': {
+    denied: { user: 'unit_head2', url: '/api/cases', status: 'filtered' },
+    bad: { user: 'unit_head', url: '/api/cases?status=lost' },
+    ok: { user: 'unit_head', url: '/api/cases?overdue=false' },
+  },
+  'POST /api/cases': {
+    denied: { user: 'observer', method: 'POST', url: '/api/cases', body: { channel: 'hotline', text: '来电' }, status: 403 },
+    bad: { user: 'unit_head', method: 'POST', url: '/api/cases', body: { channel: 'fax', text: '来电' } },
+    ok: { user: 'unit_head', method: 'POST', url: '/api/cases', body: { channel: 'hotline', text: '来电反映三号窗口工作人员上班玩手机' }, status: 201 },
+  },
+  'GET /api/cases/overdue': {
+    denied: { user: 'observer', url: '/api/cases/overdue', status: 403 },
+    bad: { user: 'unit_head', url: '/api/cases/overdue?unit=all' },
+    ok: { user: 'unit_head', url: '/api/cases/overdue' },
+  },
+  'GET /api/case-notifications': {
+    denied: { user: 'assessor', url: '/api/case-notifications', status: 403 },
+    bad: { user: 'inspector', url: '/api/case-notifications?pageSize=0' },
+    ok: { user: 'inspector', url: '/api/case-notifications?kind=due_breach' },
+  },
+  'GET /api/cases/{id}': {
+    denied: { user: 'unit_head2', url: '/api/cases/1', status: 404 },
+    bad: { user: 'unit_head', url: '/api/cases/abc' },
+    ok: { user: 'unit_head', url: '/api/cases/1' },
+  },
+  'POST /api/cases/{id}/{action}': {
+    denied: { user: 'unit_head2', method: 'POST', url: '/api/cases/1/accept', body: {}, status: 404 },
+    bad: { user: 'unit_head', method: 'POST', url: '/api/cases/1/reject', body: { reason: '' } },
+    ok: { user: 'unit_head', method: 'POST', url: '/api/cases/1/reject', body: { reason: '不属于本平台受理范围' } },
+  },
+  'POST /api/cases/{id}/merge': {
+    denied: { user: 'unit_head2', method: 'POST', url: '/api/cases/3/merge', body: { intoId: 2 }, status: 404 },
+    bad: { user: 'unit_head', method: 'POST', url: '/api/cases/3/merge', body: { intoId: 'two' } },
+    ok: { user: 'unit_head', method: 'POST', url: '/api/cases/3/merge', body: { intoId: 2 } },
+  },
+  'POST /api/cases/{id}/messages': {
+    denied: { user: 'unit_head2', method: 'POST', url: '/api/cases/2/messages', body: { body: '您好' }, status: 404 },
+    bad: { user: 'unit_head', method: 'POST', url: '/api/cases/2/messages', body: {} },
+    ok: { user: 'unit_head', method: 'POST', url: '/api/cases/2/messages', body: { body: '您好，已收到' } },
+  },
+  'PUT /api/cases/{id}/category': {
+    denied: { user: 'unit_head2', method: 'PUT', url: '/api/cases/2/category', body: { category: 'indifference' }, status: 404 },
+    bad: { user: 'unit_head', method: 'PUT', url: '/api/cases/2/category', body: { category: 'rudeness' } },
+    ok: { user: 'unit_head', method: 'PUT', url: '/api/cases/2/category', body: { category: 'indifference' } },
+  },
+  'GET /api/cases/{id}/duplicates': {
+    denied: { user: 'unit_head2', url: '/api/cases/2/duplicates', status: 404 },
+    bad: { user: 'unit_head', url: '/api/cases/0/duplicates' },
+    ok: { user: 'unit_head', url: '/api/cases/2/duplicates' },
+  },
+  'GET /api/cases/{id}/media/{mediaId}': {
+    denied: { user: 'unit_head2', url: '/api/cases/1/media/1', status: 404 },
+    bad: { user: 'unit_head', url: '/api/cases/1/media/first' },
+    ok: { user: 'unit_head', url: '/api/cases/1/media/1?thumb=true' },
+  },
+  'GET /api/public/cases/{receiptCode}': {
+    anonymous: 'public',
+    denied: { user: '', url: `/api/public/cases/${WRONG_RECEIPT}`, status: 404 },
+    bad: { user: '', url: '/api/public/cases/receipt' },
+    ok: { user: '', url: `/api/public/cases/${RECEIPT}` },
+  },
+  'POST /api/public/cases/{receiptCode}/reopen': {
+    anonymous: 'public',
+    denied: { user: '', method: 'POST', url: `/api/public/cases/${WRONG_RECEIPT}/reopen`, body: { reason: '补充了材料' }, status: 404 },
+    bad: { user: '', method: 'POST', url: `/api/public/cases/${RECEIPT}/reopen`, body: {} },
+    ok: { user: '', method: 'POST', url: `/api/public/cases/${RECEIPT}/reopen`, body: { reason: '补充了材料' } },
+  },
+  'POST /api/public/cases/{receiptCode}/messages': {
+    anonymous: 'public',
+    denied: { user: '', method: 'POST', url: `/api/public/cases/${WRONG_RECEIPT}/messages`, body: { body: '补充' }, status: 404 },
+    bad: { user: '', method: 'POST', url: `/api/public/cases/${RECEIPT}/messages`, body: { body: '' } },
+    ok: { user: '', method: 'POST', url: `/api/public/cases/${RECEIPT}/messages`, body: { body: '补充：11月3日上午' } },
+  },
+  'POST /api/open311/clients': {
+    denied: { user: 'inspector', method: 'POST', url: '/api/open311/clients', body: { name: '随手拍App' }, status: 403 },
+    bad: { user: 'admin', method: 'POST', url: '/api/open311/clients', body: { name: '' } },
+    ok: { user: 'admin', method: 'POST', url: '/api/open311/clients', body: { name: '随手拍App', unitCode: 'U99010201' }, status: 201 },
+  },
   'GET /api/ledger/records/{type}/{id}': {
     denied: { user: 'unit_head', url: '/api/ledger/records/unit/U99010301', status: 404 },
     bad: { user: 'unit_head', url: '/api/ledger/records/unit/U99010201?version=0' },
@@ -346,6 +443,17 @@ beforeAll(async () => {
   const acceptedAt = new Date(Date.now() - 86_400_000);
   await insertTransactions(t.ctx.db, ['RT-RATED', 'RT-NEW'].map((code) => ({ code, unitCode: 'U99010201', acceptedAt, completedAt: acceptedAt, promisedDays: 3 })));
   await ingestRatings({ db: t.ctx.db, cipher: t.ctx.cipher }, [{ transactionCode: 'RT-RATED', level: 1, channel: 'per_matter', ratedAt: acceptedAt }]);
+});
+beforeAll(async () => {
+  // Case 1, with a receipt code the table knows and one stored photo.
+  const deps = casesDeps(t.ctx);
+  const checked = await checkNewCase(deps, { text: '窗口工作人员态度冷漠', subjectUnitCode: 'U99010201' }, { realName: false });
+  const sha = await deps.media.putBytes(Buffer.from('thumbnail bytes'));
+  const made = await createCase(deps, checked, {
+    channel: 'web', anonymousReceipt: false, actor: { userId: null, role: 'reporter' },
+    media: [{ kind: 'image', mime: 'image/png', sha256: sha, thumbSha256: sha, bytes: 15, width: 1, height: 1, url: null }],
+  });
+  await t.ctx.db.updateTable('cases').set({ receipt_id: RECEIPT.slice(0, 10), receipt_hash: await hashReceipt(RECEIPT, 1024) }).where('id', '=', made.id).execute();
 });
 afterAll(async () => t?.close());
 

@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002_ledger.ts';
 import * as m0003 from './migrations/0003_calendar.ts';
 import * as m0004 from './migrations/0004_evidence.ts';
 import * as m0005 from './migrations/0005_ratings.ts';
+import * as m0006 from './migrations/0006_cases.ts';
 import * as m0007 from './migrations/0007_scoring.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_calendar': m0003,
   '0004_evidence': m0004,
   '0005_ratings': m0005,
+  '0006_cases': m0006,
   '0007_scoring': m0007,
 };
 

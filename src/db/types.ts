@@ -215,3 +215,4 @@ import type {} from '../features/ingest/tables.ts';
 import type {} from '../features/calendar/tables.ts';
 import type {} from '../features/ratings/tables.ts';
 import type {} from '../features/scoring/tables.ts';
+import type {} from '../features/cases/tables.ts';

@@ -2,6 +2,7 @@
 // endpoint (/api/ledger/records/<type>/<id>) and `probity ledger verify --database` walk. A feature
 // that commits a new kind of record adds its definitions here.
 import { validationFailed } from '../lib/errors.ts';
+import { CASES_LEDGER_TYPES } from '../features/cases/ledger-types.ts';
 import { CALENDAR_LEDGER_TYPES } from '../features/calendar/ledger-types.ts';
 import { EVIDENCE_LEDGER_TYPES } from '../features/ingest/ledger-types.ts';
 import { RATINGS_LEDGER_TYPES } from '../features/ratings/ledger-types.ts';
@@ -15,6 +16,7 @@ const ALL: readonly LedgerTypeDef[] = [
   ...Object.values(EVIDENCE_LEDGER_TYPES),
   ...Object.values(RATINGS_LEDGER_TYPES),
   ...Object.values(SCORING_LEDGER_TYPES),
+  ...Object.values(CASES_LEDGER_TYPES),
 ];
 
 export const LEDGER_TYPES: Readonly<Record<string, LedgerTypeDef>> = Object.fromEntries(ALL.map((d) => [d.type, d]));

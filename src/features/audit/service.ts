@@ -6,7 +6,7 @@ import { authorize, type Principal } from '../auth/principal.ts';
 import * as repo from './repo.ts';
 
 export interface AccessEvent {
-  subjectType: 'staff' | 'rating';
+  subjectType: 'staff' | 'rating' | 'case';
   subjectId: number;
   action: 'view' | 'reveal';
   reason: string | null;

@@ -45,6 +45,12 @@ export type Permission =
   | 'ratings.reveal_rater'
   | 'rectifications.configure'
   | 'metrics.read'
+  | 'cases.read'
+  | 'cases.act'
+  | 'cases.enter'
+  | 'cases.reveal_reporter'
+  | 'cases.configure'
+  | 'open311.manage'
   | 'calendar.read'
   | 'calendar.write'
   | 'frameworks.read'
@@ -80,6 +86,14 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   'ratings.reveal_rater': ['admin', 'inspector', 'unit_head'],
   'rectifications.configure': ['admin'],
   'metrics.read': ['admin', 'organizer', 'inspector', 'unit_head', 'assessor', 'observer'],
+  // Complaints and reports (投诉举报): the accountable unit's head and inspectors (纪检监察) handle cases;
+  // organizers follow; only inspectors see who reported (each view logged with a reason).
+  'cases.read': ['admin', 'organizer', 'inspector', 'unit_head'],
+  'cases.act': ['inspector', 'unit_head'],
+  'cases.enter': ['inspector', 'unit_head'],
+  'cases.reveal_reporter': ['inspector'],
+  'cases.configure': ['admin'],
+  'open311.manage': ['admin'],
   // The working-day calendar: every clock depends on it, so everyone may read it; only admins edit.
   'calendar.read': ['admin', 'organizer', 'inspector', 'unit_head', 'staff', 'assessor', 'observer'],
   'calendar.write': ['admin'],
