@@ -214,3 +214,5 @@ export interface DB {
 import type {} from '../features/ingest/tables.ts';
 import type {} from '../features/calendar/tables.ts';
 import type {} from '../features/ratings/tables.ts';
+import type {} from '../features/metrics/tables.ts';
+import type {} from '../features/integrity/tables.ts';
