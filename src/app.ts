@@ -14,6 +14,8 @@ import { auditRoutes } from './features/audit/routes.ts';
 import { calendarRoutes } from './features/calendar/routes.ts';
 import { ingestRoutes } from './features/ingest/routes.ts';
 import { ratingsRoutes } from './features/ratings/routes.ts';
+import { metricsRoutes } from './features/metrics/routes.ts';
+import { integrityRoutes } from './features/integrity/routes.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
 import { sendProblem, problemFromError } from './lib/http.ts';
 import { AppError } from './lib/errors.ts';
@@ -66,6 +68,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(calendarRoutes, { ctx, prefix: '/api' });
   await app.register(ingestRoutes, { ctx, prefix: '/api' });
   await app.register(ratingsRoutes, { ctx, prefix: '/api' });
+  await app.register(metricsRoutes, { ctx, prefix: '/api' });
+  await app.register(integrityRoutes, { ctx, prefix: '/api' });
   await app.register(ledgerRoutes, { ctx }); // /ledger/* (public log) and /api/ledger/*; runs the integrator
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -4,6 +4,8 @@ import { registerRegistryCommands } from './cli/registry-cli.ts';
 import { action } from './cli/runtime.ts';
 import { serve } from './cli/serve.ts';
 import { registerLedgerCommands } from './ledger/cli.ts';
+import { registerIntegrityCommands } from './features/integrity/cli.ts';
+import { registerMetricsCommands } from './features/metrics/cli.ts';
 
 const program = new Command()
   .name('probity')
@@ -14,6 +16,8 @@ const program = new Command()
 program.command('serve').description('run the server (default 127.0.0.1:8080; see README for configuration)').action(action(serve));
 registerRegistryCommands(program);
 registerLedgerCommands(program);
+registerMetricsCommands(program);
+registerIntegrityCommands(program);
 
 program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);

@@ -4,6 +4,7 @@
 import { validationFailed } from '../lib/errors.ts';
 import { CALENDAR_LEDGER_TYPES } from '../features/calendar/ledger-types.ts';
 import { EVIDENCE_LEDGER_TYPES } from '../features/ingest/ledger-types.ts';
+import { INTEGRITY_LEDGER_TYPES } from '../features/integrity/ledger-types.ts';
 import { RATINGS_LEDGER_TYPES } from '../features/ratings/ledger-types.ts';
 import { REGISTRY_LEDGER_TYPES } from '../features/registry/ledger-types.ts';
 import type { LedgerTypeDef } from './record-types.ts';
@@ -13,6 +14,7 @@ const ALL: readonly LedgerTypeDef[] = [
   ...Object.values(CALENDAR_LEDGER_TYPES),
   ...Object.values(EVIDENCE_LEDGER_TYPES),
   ...Object.values(RATINGS_LEDGER_TYPES),
+  ...Object.values(INTEGRITY_LEDGER_TYPES),
 ];
 
 export const LEDGER_TYPES: Readonly<Record<string, LedgerTypeDef>> = Object.fromEntries(ALL.map((d) => [d.type, d]));

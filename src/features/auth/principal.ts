@@ -45,6 +45,10 @@ export type Permission =
   | 'ratings.reveal_rater'
   | 'rectifications.configure'
   | 'metrics.read'
+  | 'metrics.read_staff'
+  | 'integrity.read'
+  | 'integrity.apply'
+  | 'integrity.configure'
   | 'calendar.read'
   | 'calendar.write';
 
@@ -73,6 +77,12 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   'ratings.reveal_rater': ['admin', 'inspector', 'unit_head'],
   'rectifications.configure': ['admin'],
   'metrics.read': ['admin', 'organizer', 'inspector', 'unit_head', 'assessor', 'observer'],
+  // A person's metrics and integrity points (诚信积分) are their record: not for observers or assessors;
+  // a civil servant sees only their own. Organizers apply a period's events; admins set the points.
+  'metrics.read_staff': ['admin', 'organizer', 'inspector', 'unit_head', 'staff'],
+  'integrity.read': ['admin', 'organizer', 'inspector', 'unit_head', 'staff'],
+  'integrity.apply': ['admin', 'organizer'],
+  'integrity.configure': ['admin'],
   // The working-day calendar: every clock depends on it, so everyone may read it; only admins edit.
   'calendar.read': ['admin', 'organizer', 'inspector', 'unit_head', 'staff', 'assessor', 'observer'],
   'calendar.write': ['admin'],
