@@ -172,3 +172,43 @@ describe('pure rules', () => {
     expect(requiredHours(50, parsePeriod('2024-02'))).toBe(3.96); // 50 × 29 / 366
   });
 });
+
+describe('GET /api/metrics and the CLI format', () => {
+  const get = async (user: string | null, url: string) => t.app.inject({ method: 'GET', url, headers: user ? { cookie: await t.login(user) } : {} });
+
+  it('gives a unit head the units of their subtree with the library\'s numbers', async () => {
+    const res = await get('unit_head', '/api/metrics?period=2025Q3&minSample=1&codes=bad_rating_rate,proposals_on_time_rate');
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.items.map((i: { subject: { code: string } }) => i.subject.code)).toEqual(['U99010201', 'U99010202', 'U99010203']);
+    expect(body.total).toBe(3);
+    expect(body.items[0]).toMatchObject({ kind: 'unit', period: { code: '2025Q3', from: '2025-06-30T16:00:00.000Z', to: '2025-09-30T16:00:00.000Z' } });
+    expect(body.items[0].metrics).toEqual({ bad_rating_rate: v(0.428571, 3, 7, 7), proposals_on_time_rate: v(0.333333, 1, 3, 3) });
+    expect(body.items[1].metrics.bad_rating_rate).toEqual(v(1, 1, 1, 1));
+  });
+
+  it('keeps out-of-scope units out, people\'s metrics from observers, and a civil servant to their own', async () => {
+    expect((await get('unit_head', '/api/metrics?period=2025Q3&unitCode=U99010301')).statusCode).toBe(404);
+    expect((await get('observer', '/api/metrics?period=2025Q3&kind=staff')).statusCode).toBe(403);
+    expect((await get(null, '/api/metrics?period=2025Q3')).statusCode).toBe(401);
+    const own = (await get('staff', '/api/metrics?period=2025Q3&kind=staff&minSample=1&codes=satisfaction_index')).json();
+    expect(own.total).toBe(1);
+    expect(own.items[0].metrics.satisfaction_index).toEqual(v(60, 300, 5, 5));
+  });
+
+  it('names the bad field', async () => {
+    const bad = await get('unit_head', '/api/metrics?period=2025Q3&codes=bad_rating_rate,hotline_resolution_rate&kind=staff');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors).toEqual([{ path: '/querystring/codes', message: expect.stringMatching(/hotline_resolution_rate/) }]);
+    expect((await get('unit_head', '/api/metrics?period=2025Q9')).json().errors[0].path).toBe('/querystring/period');
+  });
+
+  it('prints a table with — for insufficient evidence, and CSV with numerators', async () => {
+    const { formatMetrics } = await import('./cli.ts');
+    const rows = [{ code: 'U1', name: '单位一', unitCode: 'U1', metrics: { bad_rating_rate: v(0.25, 1, 4, 4), satisfaction_index: v(null, 10, 1, 1, true) } }];
+    const table = formatMetrics(rows, ['bad_rating_rate', 'satisfaction_index'], 'table', { period: '2025Q3', kind: 'unit' });
+    expect(table.split('\n')[1]).toMatch(/^U1\s+单位一\s+0\.25\s+—$/);
+    const csv = formatMetrics(rows, ['bad_rating_rate'], 'csv', { period: '2025Q3', kind: 'unit' });
+    expect(csv).toBe('code,name,unit,bad_rating_rate,bad_rating_rate_numerator,bad_rating_rate_denominator,bad_rating_rate_sample\nU1,单位一,U1,0.25,1,4,4\n');
+  });
+});
