@@ -157,10 +157,15 @@ export async function settings(db: Executor): Promise<Map<string, number>> {
   return new Map(r.rows.map((x) => [x.key, Number(x.value)]));
 }
 
-/** Runs fn in a transaction with JIT off (compilation costs seconds on these scans and saves nothing). */
+/**
+ * Runs fn in a transaction set for one big aggregation: JIT off (compilation costs seconds on these
+ * scans and saves nothing), and enough work memory for the hash joins and aggregates of a province's
+ * year to stay in memory (measured in bench/scoring).
+ */
 export async function withoutJit<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
   const run = async (trx: Transaction<DB>) => {
     await sql`set local jit = off`.execute(trx);
+    await sql`set local work_mem = '128MB'`.execute(trx);
     return fn(trx);
   };
   return db.isTransaction ? run(db as Transaction<DB>) : (db as Kysely<DB>).transaction().execute(run);
