@@ -30,34 +30,52 @@ async function rows(db: Executor, query: RawBuilder<Record<string, unknown>>): P
   return out;
 }
 
-/** Completed transactions: on time against the promise, and working days taken against promised. */
-export function transactionCounts(db: Executor, s: Scan): Promise<Map<number, Row>> {
+/** Days before the period whose working-day ordinals are passed in (acceptances older than this use the SQL function). */
+const LOOKBACK_DAYS = 400;
+
+/**
+ * Working-day ordinal of every day from LOOKBACK_DAYS before the period to its end (the calendar's
+ * rule, calendar_ordinals), so that working days between two days is a difference of ordinals.
+ */
+async function ordinals(db: Executor, p: Period): Promise<{ days: string[]; ords: number[] }> {
+  const lo = beijingDay(new Date(p.from.getTime() - LOOKBACK_DAYS * 86_400_000));
+  const r = await sql<{ day: string; ordinal: number }>`
+    select to_char(day, 'YYYY-MM-DD') as day, ordinal from calendar_ordinals where day >= ${lo}::date and day <= ${beijingDay(p.to)}::date order by day`.execute(db);
+  return { days: r.rows.map((x) => x.day), ords: r.rows.map((x) => Number(x.ordinal)) };
+}
+
+/**
+ * Completed transactions: on time against the promise, and working days taken against promised.
+ * One streaming pass (no materialised intermediate, so PostgreSQL may scan in parallel): the day
+ * ordinals arrive as arrays; an acceptance before them falls back to working_days_between.
+ */
+export async function transactionCounts(db: Executor, s: Scan): Promise<Map<number, Row>> {
   const subject = s.kind === 'staff' ? sql.raw('t.handler_staff_id') : sql.raw('t.unit_id');
+  const { days, ords } = await ordinals(db, s.period);
+  const cal = sql`unnest(${days}::date[], ${ords}::int[])`;
   return rows(db, sql`
-    with tx as materialized (
-      select ${subject} as subject_id, t.promised_days, shanghai_date(t.accepted_at) as a, shanghai_date(t.completed_at) as b
+    with tx as (
+      select ${subject} as subject_id, t.promised_days as n,
+        -- working days d with day(accepted) < d ≤ day(completed), and those before day(completed)
+        coalesce(db.ord - da.ord, working_days_between(t.accepted_at, t.completed_at)) as taken,
+        coalesce(bm.ord - da.ord, working_days_between(t.accepted_at, t.completed_at - interval '1 day')) as before_last,
+        shanghai_date(t.completed_at) <= shanghai_date(t.accepted_at) as same_day
       from service_transactions t
+      left join ${cal} as da(day, ord) on da.day = shanghai_date(t.accepted_at)
+      left join ${cal} as db(day, ord) on db.day = shanghai_date(t.completed_at)
+      left join ${cal} as bm(day, ord) on bm.day = shanghai_date(t.completed_at) - 1
       where t.status = 'completed' and t.completed_at >= ${s.period.from} and t.completed_at < ${s.period.to}
         and t.promised_days is not null and ${subject} is not null ${only(subject, s.subjectIds)}
-    ),
-    -- Working-day ordinal of every day the transactions span: working days between two days is a
-    -- difference of ordinals, not a calendar scan per row.
-    days as (
-      select d::date as day, sum(case when is_working_day(d::date) then 1 else 0 end) over (order by d) as ord
-      from generate_series((select min(least(a, b)) - 1 from tx), (select max(greatest(a, b)) from tx), interval '1 day') as d
     )
-    select tx.subject_id,
+    select subject_id,
       count(*) as completed,
       -- on time ⇔ fewer than n working days lie after the day of acceptance and before the day of
       -- completion (completed by the end of the n-th working day); a 即办件 (n = 0) the same day
-      count(*) filter (where case when tx.promised_days = 0 then tx.b <= tx.a else bm.ord - da.ord < tx.promised_days end) as on_time,
-      sum(db.ord - da.ord) as days_sum,
-      sum(tx.promised_days) as promised_sum
+      count(*) filter (where case when n = 0 then same_day else before_last < n end) as on_time,
+      sum(taken) as days_sum,
+      sum(n) as promised_sum
     from tx
-    join days da on da.day = tx.a
-    join days db on db.day = tx.b
-    join days bm on bm.day = tx.b - 1
-    group by tx.subject_id`);
+    group by subject_id`);
 }
 
 /** Ratings of the period (appeal-upheld ones excluded): count, 差评 and the satisfaction sum. */

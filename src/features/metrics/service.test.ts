@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { bj, loadMetricsData, type MetricsData } from '../../../test/helpers/metrics-data.ts';
+import { insertTransactions } from '../../../test/helpers/transactions.ts';
 import { AppError } from '../../lib/errors.ts';
+import { buildCalendar, workingDaysBetween } from '../calendar/working-days.ts';
 import { computeMetrics, EVENT_TYPES, listEvents, METRICS, parsePeriod, ratioValue, requiredHours } from './service.ts';
 
 let t: TestApp;
@@ -115,6 +117,27 @@ describe('computeMetrics for units (own evidence, sub-units not included)', () =
     expect(c.bad_rating_rate).toEqual(v(1, 1, 1, 1)); // R7
     expect(c.bad_rating_rectified_rate).toEqual(v(null, 0, 0, 0, true)); // K7 not due by Oct 1
     expect(c.hotline_resolution_rate).toEqual(v(null, 0, 0, 0, true));
+  });
+});
+
+describe('working days of old acceptances', () => {
+  it('counts a transaction accepted long before the period with the calendar function, like the rest', async () => {
+    const unit = (await t.ctx.db.selectFrom('units').select('id').where('code', '=', 'U99010203').executeTakeFirstOrThrow()).id;
+    // The calendar as stored (the default 2025–2026 holidays and the test's), read into the TypeScript clock.
+    const stored = await t.ctx.db.selectFrom('calendar_days').select(['day', 'kind']).where('deleted', '=', false).execute();
+    const cal = buildCalendar(stored.map((x) => ({ date: String(x.day), kind: x.kind })));
+    const old = { acceptedAt: bj('2024-03-04T09:00:00'), completedAt: bj('2025-09-02T09:00:00') }; // 18 months: before the ordinals passed in
+    const recent = { acceptedAt: bj('2025-09-26T09:00:00'), completedAt: bj('2025-09-29T09:00:00') }; // Fri → Mon across the 调休 Sunday
+    await insertTransactions(t.ctx.db, [
+      { code: 'OLD1', unitCode: 'U99010203', promisedDays: 300, ...old },
+      { code: 'NEW1', unitCode: 'U99010203', promisedDays: 1, ...recent },
+    ]);
+    const taken = workingDaysBetween(cal, old.acceptedAt, old.completedAt);
+    expect(taken).toBeGreaterThan(300);
+    expect(workingDaysBetween(cal, recent.acceptedAt, recent.completedAt)).toBe(2); // Sun 28 and Mon 29
+    const m = (await computeMetrics(t.ctx.db, { kind: 'unit', period: Q3, codes: ['on_time_completion_rate', 'avg_processing_days_ratio'], subjectIds: [unit], minSample: 1 })).get(unit)!;
+    expect(m.on_time_completion_rate).toEqual(v(0, 0, 2, 2)); // both late (the recent one: 2 > 1)
+    expect(m.avg_processing_days_ratio).toEqual(v(Math.round(((taken + 2) / 301) * 1e6) / 1e6, taken + 2, 301, 2));
   });
 });
 
