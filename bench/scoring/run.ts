@@ -1,7 +1,9 @@
 // The metric library at province scale on PostgreSQL, and the same aggregation in DuckDB.
 //
 //   node bin/run-ts.mjs bench/scoring/run.ts [--pg postgres://postgres@127.0.0.1:55432/postgres]
-//        [--staff 100000] [--transactions 10000000] [--ratings 10000000] [--keep] [--no-duckdb]
+//        [--staff 100000] [--transactions 10000000] [--ratings 10000000] [--keep] [--no-duckdb] [--reuse DBNAME]
+//
+// --reuse DBNAME skips steps 1's creation and loading and measures a database kept by --keep (it is kept again).
 //
 // 1. A fresh database: the demo province's units, `--staff` people and a year (2025) of evidence
 //    written set-based in SQL (generate_series): transactions spread over the people (each in its
@@ -39,11 +41,14 @@ const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 const secs = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
 console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}; load average ${load()}`);
 
-const dbName = `probity_bench_scoring_${crypto.randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: pgUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-await admin.end();
+const reuse = arg('reuse');
+const dbName = reuse ?? `probity_bench_scoring_${crypto.randomBytes(4).toString('hex')}`;
+if (!reuse) {
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  await admin.end();
+}
 const url = new URL(pgUrl);
 url.pathname = `/${dbName}`;
 const database = openPostgres(url.toString());
@@ -53,6 +58,7 @@ const exportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'probity-bench-scoring-'
 fs.chmodSync(exportDir, 0o777);
 try {
   let t0 = performance.now();
+  if (!reuse) {
   await migrateToLatest(db);
   await loadDemo({ db, cipher: new FieldCipher(crypto.randomBytes(32)) }, { staff: 0, seed: 'bench' });
   await seedCalendar(db, NATIONAL_DAY_2025);
@@ -111,9 +117,10 @@ try {
   });
   t0 = performance.now();
   await sql`vacuum analyze`.execute(db);
+  }
   const counts = (await sql<Record<string, string>>`select (select count(*) from staff) staff, (select count(*) from units) units, (select count(*) from service_transactions) transactions,
     (select count(*) from ratings) ratings, (select count(*) from rectifications) rectifications`.execute(db)).rows[0];
-  console.log(`vacuum analyze ${secs(t0)} s; ${JSON.stringify(counts)}`);
+  console.log(`${reuse ? `reusing ${reuse}` : `vacuum analyze ${secs(t0)} s`}; ${JSON.stringify(counts)}`);
 
   // ---- PostgreSQL: the metric library ------------------------------------------------------------
   const pgTimes: Record<string, number> = {};
@@ -227,7 +234,7 @@ try {
 } finally {
   fs.rmSync(exportDir, { recursive: true, force: true });
   await database.close();
-  if (!process.argv.includes('--keep')) {
+  if (!process.argv.includes('--keep') && !reuse) {
     const cleanup = new pg.Client({ connectionString: pgUrl });
     await cleanup.connect();
     await cleanup.query(`drop database if exists ${dbName} with (force)`);
