@@ -17,6 +17,8 @@ import { ratingsRoutes } from './features/ratings/routes.ts';
 import { scoringRoutes } from './features/scoring/routes.ts';
 import { casesRoutes } from './features/cases/routes.ts';
 import { open311AdminRoutes, open311Routes } from './features/open311/routes.ts';
+import { metricsRoutes } from './features/metrics/routes.ts';
+import { integrityRoutes } from './features/integrity/routes.ts';
 import { ledgerRoutes } from './ledger/routes.ts';
 import { mountWeb, sendWebPage } from './features/web/routes.ts';
 import { sendProblem, problemFromError } from './lib/http.ts';
@@ -83,6 +85,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(casesRoutes, { ctx, prefix: '/api' });
   await app.register(open311AdminRoutes, { ctx, prefix: '/api' });
   await app.register(open311Routes, { ctx, prefix: '/open311/v2' }); // GeoReport v2
+  await app.register(metricsRoutes, { ctx, prefix: '/api' });
+  await app.register(integrityRoutes, { ctx, prefix: '/api' });
   await app.register(ledgerRoutes, { ctx }); // /ledger/* (public log) and /api/ledger/*; runs the integrator
 
   webDist = await mountWeb(app, { distDir: options.webDist });

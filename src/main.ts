@@ -6,6 +6,8 @@ import { serve } from './cli/serve.ts';
 import { registerNlpCommands } from './features/nlp/cli.ts';
 import { registerLedgerCommands } from './ledger/cli.ts';
 import { registerScoringCommands } from './features/scoring/cli.ts';
+import { registerIntegrityCommands } from './features/integrity/cli.ts';
+import { registerMetricsCommands } from './features/metrics/cli.ts';
 
 const program = new Command()
   .name('probity')
@@ -18,6 +20,8 @@ registerRegistryCommands(program);
 registerLedgerCommands(program);
 registerNlpCommands(program);
 registerScoringCommands(program);
+registerMetricsCommands(program);
+registerIntegrityCommands(program);
 
 program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);

@@ -225,6 +225,36 @@ const CASES: Record<string, Case> = {
     bad: { user: 'unit_head', url: '/api/metrics/units?from=2026-01-01&to=2025-01-01' },
     ok: { user: 'unit_head', url: '/api/metrics/units?from=2025-01-01&to=2026-01-01' },
   },
+  'GET /api/metrics': {
+    denied: { user: 'unit_head', url: '/api/metrics?period=2025Q3&unitCode=U99010301', status: 404 },
+    bad: { user: 'unit_head', url: '/api/metrics?period=2025Q5' },
+    ok: { user: 'unit_head', url: '/api/metrics?period=2025Q3&kind=staff' },
+  },
+  'GET /api/metrics/catalogue': {
+    denied: { user: 'staff', url: '/api/metrics/catalogue', status: 403 },
+    bad: { user: 'observer', url: '/api/metrics/catalogue?kind=person' },
+    ok: { user: 'observer', url: '/api/metrics/catalogue?kind=unit' },
+  },
+  'GET /api/integrity/rules': {
+    denied: { user: 'observer', url: '/api/integrity/rules', status: 403 },
+    bad: { user: 'unit_head', url: '/api/integrity/rules?x=1' },
+    ok: { user: 'unit_head', url: '/api/integrity/rules' },
+  },
+  'PUT /api/integrity/rules/{eventType}': {
+    denied: { user: 'organizer', method: 'PUT', url: '/api/integrity/rules/bad_rating', body: { points: -2 }, status: 403 },
+    bad: { user: 'admin', method: 'PUT', url: '/api/integrity/rules/hotline_overdue', body: { points: -2 } },
+    ok: { user: 'admin', method: 'PUT', url: '/api/integrity/rules/bad_rating', body: { points: -2 } },
+  },
+  'POST /api/integrity/apply': {
+    denied: { user: 'unit_head', method: 'POST', url: '/api/integrity/apply', body: { period: '2025Q3' }, status: 403 },
+    bad: { user: 'organizer', method: 'POST', url: '/api/integrity/apply', body: { period: '2025-13' } },
+    ok: { user: 'organizer', method: 'POST', url: '/api/integrity/apply', body: { period: '2025Q3' } },
+  },
+  'GET /api/integrity/staff/{code}': {
+    denied: { user: 'unit_head2', url: '/api/integrity/staff/RT1', status: 404 },
+    bad: { user: 'unit_head', url: '/api/integrity/staff/RT1?pageSize=0' },
+    ok: { user: 'unit_head', url: '/api/integrity/staff/RT1' },
+  },
   // Evidence ingestion: the organizer ingests on behalf of the source the admin registers first; that makes job 1.
   'POST /api/sources': {
     denied: { user: 'organizer', method: 'POST', url: '/api/sources', body: { code: 'rt-source', name: '路由测试数据源' }, status: 403 },

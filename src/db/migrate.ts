@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_evidence.ts';
 import * as m0005 from './migrations/0005_ratings.ts';
 import * as m0006 from './migrations/0006_cases.ts';
 import * as m0007 from './migrations/0007_scoring.ts';
+import * as m0008 from './migrations/0008_metrics.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_ratings': m0005,
   '0006_cases': m0006,
   '0007_scoring': m0007,
+  '0008_metrics': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

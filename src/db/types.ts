@@ -216,3 +216,5 @@ import type {} from '../features/calendar/tables.ts';
 import type {} from '../features/ratings/tables.ts';
 import type {} from '../features/scoring/tables.ts';
 import type {} from '../features/cases/tables.ts';
+import type {} from '../features/metrics/tables.ts';
+import type {} from '../features/integrity/tables.ts';

@@ -5,6 +5,7 @@ import { validationFailed } from '../lib/errors.ts';
 import { CASES_LEDGER_TYPES } from '../features/cases/ledger-types.ts';
 import { CALENDAR_LEDGER_TYPES } from '../features/calendar/ledger-types.ts';
 import { EVIDENCE_LEDGER_TYPES } from '../features/ingest/ledger-types.ts';
+import { INTEGRITY_LEDGER_TYPES } from '../features/integrity/ledger-types.ts';
 import { RATINGS_LEDGER_TYPES } from '../features/ratings/ledger-types.ts';
 import { REGISTRY_LEDGER_TYPES } from '../features/registry/ledger-types.ts';
 import { SCORING_LEDGER_TYPES } from '../features/scoring/ledger-types.ts';
@@ -17,6 +18,7 @@ const ALL: readonly LedgerTypeDef[] = [
   ...Object.values(RATINGS_LEDGER_TYPES),
   ...Object.values(SCORING_LEDGER_TYPES),
   ...Object.values(CASES_LEDGER_TYPES),
+  ...Object.values(INTEGRITY_LEDGER_TYPES),
 ];
 
 export const LEDGER_TYPES: Readonly<Record<string, LedgerTypeDef>> = Object.fromEntries(ALL.map((d) => [d.type, d]));

@@ -8,7 +8,7 @@ import { entryForRow, loadPage } from './record-types.ts';
 import { appendToLedger } from './store.ts';
 
 /** Ledger types whose rows a migration may insert. Small tables only: they are read whole. */
-const SEEDED_TYPES = ['rectification.deadline', 'case.category'];
+const SEEDED_TYPES = ['rectification.deadline', 'case.category', 'integrity.rule', 'metric.setting'];
 const SEED_LOCK = 8102646931985818728n;
 
 export async function recordMigrationSeeds(db: Kysely<DB>): Promise<number> {

@@ -23,6 +23,8 @@ export interface TransactionSpec {
   acceptedAt: Date | string;
   completedAt?: Date | string | null;
   promisedDays?: number | null;
+  /** staff(id) of the handler (经办人). */
+  handlerStaffId?: number | null;
 }
 
 /** Inserts transactions (external id = code); returns their ids by code. */
@@ -47,7 +49,7 @@ export async function insertTransactions(db: Kysely<DB>, specs: TransactionSpec[
         transaction_code: s.code,
         service_item_id: s.serviceItemCode ? (items.get(s.serviceItemCode) ?? null) : null,
         unit_id: unitId,
-        handler_staff_id: null,
+        handler_staff_id: s.handlerStaffId ?? null,
         channel: s.channel ?? 'window',
         status,
         accepted_at: s.acceptedAt,

@@ -51,6 +51,10 @@ export type Permission =
   | 'cases.reveal_reporter'
   | 'cases.configure'
   | 'open311.manage'
+  | 'metrics.read_staff'
+  | 'integrity.read'
+  | 'integrity.apply'
+  | 'integrity.configure'
   | 'calendar.read'
   | 'calendar.write'
   | 'frameworks.read'
@@ -94,6 +98,12 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   'cases.reveal_reporter': ['inspector'],
   'cases.configure': ['admin'],
   'open311.manage': ['admin'],
+  // A person's metrics and integrity points (诚信积分) are their record: not for observers or assessors;
+  // a civil servant sees only their own. Organizers apply a period's events; admins set the points.
+  'metrics.read_staff': ['admin', 'organizer', 'inspector', 'unit_head', 'staff'],
+  'integrity.read': ['admin', 'organizer', 'inspector', 'unit_head', 'staff'],
+  'integrity.apply': ['admin', 'organizer'],
+  'integrity.configure': ['admin'],
   // The working-day calendar: every clock depends on it, so everyone may read it; only admins edit.
   'calendar.read': ['admin', 'organizer', 'inspector', 'unit_head', 'staff', 'assessor', 'observer'],
   'calendar.write': ['admin'],
