@@ -1,18 +1,14 @@
-// What the scoring runs need from the metric library (src/features/metrics, built on branch
-// `metrics`): the interface is fixed (see docs/scoring.md). Runs take an `InputProvider`, so tests use
-// a fake one and the real library is swapped in without touching the runs. Until the library is
-// merged, `defaultInputProvider` loads it at run time when present and otherwise reports every metric
-// as insufficient evidence and no events — never a silent zero (the engine then applies each
-// indicator's insufficient-evidence rule and says so).
+// What the scoring runs need from the metric library (src/features/metrics): the interface is fixed
+// (see docs/scoring.md). Runs take an `InputProvider`, so tests use a fake one; the server and CLI use
+// the library. A metric without enough evidence is insufficient, never a silent zero (the engine then
+// applies each indicator's insufficient-evidence rule and says so).
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
+import * as metrics from '../metrics/service.ts';
 
-export type SubjectKind = 'staff' | 'unit';
-/** [from, to), Beijing dates. */
-export interface Period { code: string; from: Date; to: Date }
-export interface MetricValue { value: number | null; numerator: number | null; denominator: number | null; sample: number; insufficient: boolean }
-/** ref = ledger record type + id, e.g. { type: 'rating', id: '123' }. */
-export interface EvidenceEvent { type: string; subjectId: number; at: Date; ref: { type: string; id: string }; summary: string }
+import type { EvidenceEvent, MetricValue, Period, SubjectKind } from '../metrics/service.ts';
+
+export type { EvidenceEvent, MetricValue, Period, SubjectKind };
 
 export interface InputProvider {
   computeMetrics(db: Kysely<DB>, q: { kind: SubjectKind; period: Period; codes: string[]; subjectIds?: number[] }): Promise<Map<number, Record<string, MetricValue>>>;
@@ -36,30 +32,29 @@ export const emptyInputProvider: InputProvider = {
   catalogue: () => null,
 };
 
-interface MetricsModule {
-  computeMetrics: InputProvider['computeMetrics'];
-  listEvents: InputProvider['listEvents'];
-  METRICS: Record<string, unknown>;
-  EVENT_TYPES: Record<string, unknown>;
-}
-
-let loaded: Promise<InputProvider> | undefined;
-
-/** The metric library when it is part of the build, else the empty provider. */
-export function defaultInputProvider(): Promise<InputProvider> {
-  loaded ??= (async () => {
-    const path = '../metrics/service.ts';
-    try {
-      const m = (await import(path)) as MetricsModule;
-      if (typeof m.computeMetrics !== 'function' || typeof m.listEvents !== 'function') return emptyInputProvider;
-      return {
-        computeMetrics: m.computeMetrics,
-        listEvents: m.listEvents,
-        catalogue: () => ({ metrics: Object.keys(m.METRICS ?? {}), events: Object.keys(m.EVENT_TYPES ?? {}) }),
-      };
-    } catch {
-      return emptyInputProvider;
+/**
+ * The metric library. A framework may name a metric or event type that does not apply to a kind of
+ * subject (a unit-only hotline metric in an indicator staff are also scored on): for that kind it is
+ * insufficient evidence, and no events, rather than a refusal of the whole run.
+ */
+export const metricLibraryProvider: InputProvider = {
+  async computeMetrics(db, q) {
+    const applies = q.codes.filter((c) => metrics.METRICS[c]?.subjects.includes(q.kind));
+    const out = applies.length ? await metrics.computeMetrics(db, { ...q, codes: applies }) : new Map<number, Record<string, MetricValue>>();
+    const rest = q.codes.filter((c) => !applies.includes(c));
+    if (rest.length) {
+      const none = await emptyInputProvider.computeMetrics(db, { ...q, codes: rest, subjectIds: q.subjectIds ?? [...out.keys()] });
+      for (const [id, values] of none) out.set(id, { ...out.get(id), ...values });
     }
-  })();
-  return loaded;
+    return out;
+  },
+  async listEvents(db, q) {
+    const types = q.types.filter((t) => metrics.EVENT_TYPES[t]?.subjects.includes(q.kind));
+    return types.length ? metrics.listEvents(db, { ...q, types }) : new Map();
+  },
+  catalogue: () => ({ metrics: Object.keys(metrics.METRICS), events: Object.keys(metrics.EVENT_TYPES) }),
+};
+
+export function defaultInputProvider(): Promise<InputProvider> {
+  return Promise.resolve(metricLibraryProvider);
 }
