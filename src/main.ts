@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerRegistryCommands } from './cli/registry-cli.ts';
 import { action } from './cli/runtime.ts';
 import { serve } from './cli/serve.ts';
+import { registerRatingsCommands } from './features/ratings/cli.ts';
 import { registerLedgerCommands } from './ledger/cli.ts';
 
 const program = new Command()
@@ -14,6 +15,7 @@ const program = new Command()
 program.command('serve').description('run the server (default 127.0.0.1:8080; see README for configuration)').action(action(serve));
 registerRegistryCommands(program);
 registerLedgerCommands(program);
+registerRatingsCommands(program);
 
 program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);
