@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002_ledger.ts';
 import * as m0003 from './migrations/0003_calendar.ts';
 import * as m0004 from './migrations/0004_evidence.ts';
 import * as m0005 from './migrations/0005_ratings.ts';
+import * as m0009 from './migrations/0009_issue4.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_calendar': m0003,
   '0004_evidence': m0004,
   '0005_ratings': m0005,
+  '0009_issue4': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -36,6 +36,12 @@ export interface LedgerTypeDef {
   order?: string;
   /** Rows of the table that are records (e.g. only completed imports). */
   filter?: ReturnType<typeof sql>;
+  /**
+   * Records committed in batches (evidence): the column naming the batch record (of ledger type
+   * `type`) whose entry lists this row version's "id:version:sha256". A row whose column is null has
+   * an entry of its own.
+   */
+  batch?: { column: string; type: string };
   /** Throws 401/403, or 404 when the record does not exist or is outside the caller's scope. */
   checkVisible: (db: Executor, principal: Principal | null, id: string) => Promise<void>;
 }
@@ -60,7 +66,11 @@ export function entryForRow(def: LedgerTypeDef, row: LedgerRow): LedgerEntry {
 }
 
 const columnList = (def: LedgerTypeDef) =>
-  sql.join(def.columns.map((c) => (def.bytes?.includes(c) ? sql`translate(encode(${sql.ref(c)}, 'base64'), chr(10), '') as ${sql.ref(c)}` : sql.ref(c))));
+  sql.join([...def.columns, ...(def.batch ? [def.batch.column] : [])]
+    .map((c) => (def.bytes?.includes(c) ? sql`translate(encode(${sql.ref(c)}, 'base64'), chr(10), '') as ${sql.ref(c)}` : sql.ref(c))));
+
+/** The line a batch record lists for a row version: "id:version:sha256". */
+export const batchLine = (e: LedgerEntry) => `${e.id}:${e.version}:${e.digest}`;
 const filterOf = (def: LedgerTypeDef) => (def.filter ? sql`and ${def.filter}` : sql``);
 
 /** Stored rows by database id (filtered to records), in id order. */

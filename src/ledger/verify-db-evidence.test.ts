@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { ndjson } from '../../test/helpers/ingest-files.ts';
+import { recordDigest } from './canonical.ts';
 import { integrateAll } from './integrator.ts';
 import { keygen } from './note.ts';
 import { verifyDatabase } from './verify-db.ts';
@@ -16,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const TYPES = ['calendar_day', 'service_transaction', 'source', 'ingest_job', 'rating', 'rectification', 'rectification.event', 'rectification.deadline'];
+const TYPES = ['calendar_day', 'evidence_batch', 'source', 'ingest_job', 'rating', 'rectification', 'rectification.event', 'rectification.deadline'];
 
 async function call(method: 'GET' | 'POST' | 'PUT', url: string, body: unknown, headers: Record<string, string>) {
   const res = await t.app.inject({ method, url, headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) });
@@ -53,7 +54,22 @@ describe('verify --database over calendar, evidence, ratings and rectifications'
     const counts = await t.ctx.db.selectFrom('ledger_entries').select(['record_type', sql<number>`count(*)::int`.as('n')]).groupBy('record_type').execute();
     const entries = Object.fromEntries(counts.map((c) => [c.record_type, c.n]));
     for (const type of TYPES) expect(entries[type], type).toBeGreaterThan(0);
-    expect(entries.service_transaction).toBe(3);
+    // Evidence rows are committed by their batch's one entry, which lists each row version (decision ingest-4).
+    expect(entries.service_transaction).toBeUndefined();
+    expect(entries.evidence_batch).toBe(1);
+    const batch = await t.ctx.db.selectFrom('evidence_batches').selectAll().executeTakeFirstOrThrow();
+    const rowIds = await t.ctx.db.selectFrom('service_transactions').select(['id', 'ledger_batch']).where('transaction_code', 'like', 'VTX-%').orderBy('id').execute();
+    expect(rowIds.map((r) => r.ledger_batch)).toEqual([batch.id, batch.id, batch.id]);
+    expect(batch.rows.map((l) => Number(l.split(':')[0]))).toEqual(rowIds.map((r) => r.id));
+
+    // The two-step proof of one row: the row's line is in the batch record, whose digest is the proved entry's.
+    const proofOf = async (id: number) => (await t.app.inject({ url: `/api/ledger/records/service_transaction/${id}`, headers: admin })).json();
+    const proof = await proofOf(rowIds[1]!.id);
+    expect(proof).toMatchObject({ type: 'service_transaction', id: String(rowIds[1]!.id), version: 1, stored: { matchesEntry: true }, batch: { type: 'evidence_batch', id: String(batch.id) } });
+    expect(proof.batch.line).toBe(`${rowIds[1]!.id}:1:${proof.stored.digest}`);
+    expect(proof.batch.record.rows).toContain(proof.batch.line);
+    expect(recordDigest(proof.batch.record)).toBe(proof.entryFields.digest);
+    expect(Buffer.from(proof.entry, 'base64').toString()).toContain(` evidence_batch ${batch.id} 1 `);
     expect(entries['rectification.event']).toBe(2); // open, verify
     expect(entries.rectification).toBe(2); // version 1 (verifying) and 2 (rectifying)
 
@@ -65,9 +81,10 @@ describe('verify --database over calendar, evidence, ratings and rectifications'
     expect(tampered.ok).toBe(false);
     expect(tampered.problems).toEqual(expect.arrayContaining([
       `rating ${ratingId} version 1: the stored row differs from its ledger entry (edited outside the application)`,
-      expect.stringMatching(new RegExp(`^service_transaction ${tx.id}\\b.*(differs|edited)`)),
+      `service_transaction ${tx.id} version 1: the stored row differs from its ledger batch ${batch.id} (edited outside the application)`,
     ]));
     expect(tampered.problemCount).toBe(2);
+    expect((await proofOf(tx.id)).stored.matchesEntry).toBe(false);
 
     await sql`update ratings set level = 1 where id = ${ratingId}`.execute(t.ctx.db);
     await sql`update service_transactions set promised_days = ${tx.promised_days} where id = ${tx.id}`.execute(t.ctx.db);
