@@ -4,6 +4,7 @@ import { registerRegistryCommands } from './cli/registry-cli.ts';
 import { action } from './cli/runtime.ts';
 import { serve } from './cli/serve.ts';
 import { registerNlpCommands } from './features/nlp/cli.ts';
+import { registerRatingsCommands } from './features/ratings/cli.ts';
 import { registerLedgerCommands } from './ledger/cli.ts';
 import { registerScoringCommands } from './features/scoring/cli.ts';
 import { registerIntegrityCommands } from './features/integrity/cli.ts';
@@ -22,6 +23,7 @@ registerNlpCommands(program);
 registerScoringCommands(program);
 registerMetricsCommands(program);
 registerIntegrityCommands(program);
+registerRatingsCommands(program);
 
 program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);

@@ -27,11 +27,14 @@ export function registerRegistryCommands(program: Command) {
   program.command('demo').description('load the deterministic demo province (idempotent)')
     .option('--staff <n>', 'number of staff', '2000')
     .option('--seed <s>', 'seed for names, ID numbers and phones', 'probity-demo')
-    .action(action(async (opts: { staff: string; seed: string }) => {
+    .option('--transactions <n>', 'also a year of activity: this many transactions with ratings, rectifications and hotline tickets (once)', '0')
+    .action(action(async (opts: { staff: string; seed: string; transactions: string }) => {
       const staff = Number(opts.staff);
       if (!Number.isInteger(staff) || staff < 0) throw new AppError(400, '--staff must be a non-negative integer');
+      const transactions = Number(opts.transactions);
+      if (!Number.isInteger(transactions) || transactions < 0 || transactions > 10_000_000) throw new AppError(400, '--transactions must be an integer 0–10000000');
       await withContext('probity demo', async (ctx) => {
-        const result = await loadDemo({ db: ctx.db, cipher: ctx.cipher }, { staff, seed: opts.seed }, (s) => process.stderr.write(`loading ${s}\n`));
+        const result = await loadDemo({ db: ctx.db, cipher: ctx.cipher }, { staff, seed: opts.seed, transactions }, (s) => process.stderr.write(`loading ${s}\n`));
         process.stdout.write(`demo province loaded: ${result.units} units, ${result.staff} staff, ${result.users.length} demo accounts\n`);
       });
     }));

@@ -4,6 +4,7 @@ import { loadConfig } from '../config.ts';
 import { createContext } from '../context.ts';
 import { acquireEmbeddedLock } from '../db/embedded-lock.ts';
 import { demoPassword, DEMO_USERNAMES } from '../features/demo/generator.ts';
+import { demoTransactionsFromEnv } from '../features/demo/activity.ts';
 import { demoLoaded, loadDemo } from '../features/demo/service.ts';
 
 export async function serve(): Promise<void> {
@@ -13,7 +14,7 @@ export async function serve(): Promise<void> {
   let demo = false;
   if (config.demoOnFirstStart && !(await demoLoaded(ctx.db))) {
     ctx.log.info('first start: loading the demo province');
-    await loadDemo({ db: ctx.db, cipher: ctx.cipher }, {}, (step) => ctx.log.info(`demo: ${step}`));
+    await loadDemo({ db: ctx.db, cipher: ctx.cipher }, { transactions: demoTransactionsFromEnv() }, (step) => ctx.log.info(`demo: ${step}`));
     demo = true;
   }
   const app = await buildApp(ctx);

@@ -32,6 +32,11 @@ const RecordProof = Type.Object({
   inclusionProof: Hashes,
   checkpoint: Type.String({ description: 'signed checkpoint (C2SP signed note) of treeSize' }),
   stored: Type.Object({ version: Type.Integer(), digest: Type.String(), matchesEntry: Type.Boolean() }),
+  batch: Type.Optional(Type.Object({
+    type: Type.String(), id: Type.String(),
+    line: Type.String({ description: 'this record version as the batch lists it: "id:version:sha256"' }),
+    record: Type.Record(Type.String(), Type.Unknown(), { description: "the batch's canonical record; its SHA-256 is the entry's digest" }),
+  }, { description: 'records committed in batches (evidence): the entry above is that of this batch record (see docs/ledger.md)' })),
 });
 const ConsistencyQuery = Type.Object({
   from: Type.Integer({ minimum: 1, description: 'the older tree size (e.g. of the checkpoint you kept)' }),

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.ts';
 import { AppError, notFound, validationFailed } from '../lib/errors.ts';
 import { ledgerType } from './catalog.ts';
-import { entryForRow, loadByKey } from './record-types.ts';
+import { batchLine, canonicalRecord, entryForRow, loadByKey } from './record-types.ts';
 import { requirePrincipal, type Principal } from '../features/auth/principal.ts';
 import { parseEntry } from './entry.ts';
 import { toBase64 } from './hash.ts';
@@ -91,18 +91,50 @@ export interface RecordProof {
   inclusionProof: string[];
   /** The signed checkpoint of treeSize (C2SP signed note text). */
   checkpoint: string;
-  /** The record as stored now, against the entry. */
+  /** The record as stored now, against the entry (batched records: listed in the batch, whose record matches the entry). */
   stored: { version: number; digest: string; matchesEntry: boolean };
+  /** Records committed in batches (evidence): the batch record whose entry is proved above. */
+  batch?: { type: string; id: string; line: string; record: Record<string, unknown> };
 }
 
 /** The inclusion proof of a record's entry (latest version, or `version`), for someone allowed to see it. */
 export async function recordProof(deps: LedgerReadDeps, principal: Principal | null, type: string, id: string, version?: number): Promise<RecordProof> {
   const def = ledgerType(type);
   await def.checkVisible(deps.db, principal, id);
+  const row = await loadByKey(deps.db, def, id);
+  const now = row ? entryForRow(def, row) : undefined;
+  const batchId = def.batch && row ? (row[def.batch.column] as number | null) : null;
+  if (def.batch && batchId !== null && now && (version === undefined || version === now.version)) {
+    // Committed in a batch: the proof is that of the batch record's entry, plus the batch's record,
+    // which lists this version's line (two steps: row → batch record → entry → tree).
+    const batchDef = ledgerType(def.batch.type);
+    const { version: _batchVersion, ...proof } = await entryProof(deps, def.batch.type, String(batchId), undefined, `${type} ${id}`);
+    const batchRow = await loadByKey(deps.db, batchDef, String(batchId));
+    const line = batchLine(now);
+    const batchNow = batchRow ? entryForRow(batchDef, batchRow) : undefined;
+    const listed = Boolean(batchRow && (batchRow.rows as string[]).includes(line));
+    return {
+      type, id, version: now.version, ...proof,
+      stored: { version: now.version, digest: now.digest, matchesEntry: listed && batchNow?.digest === proof.entryFields.digest },
+      batch: { type: def.batch.type, id: String(batchId), line, record: batchRow ? canonicalRecord(batchDef, batchRow) : {} },
+    };
+  }
+  const proof = await entryProof(deps, type, id, version);
+  return {
+    type, id, ...proof,
+    stored: {
+      version: now?.version ?? 0,
+      digest: now?.digest ?? '',
+      matchesEntry: Boolean(now && now.version === proof.version && now.digest === proof.entryFields.digest),
+    },
+  };
+}
+
+/** The entry of one record version with its inclusion proof against the latest checkpoint. */
+async function entryProof(deps: LedgerReadDeps, type: string, id: string, version: number | undefined, what = version === undefined ? `${type} ${id}` : `${type} ${id} version ${version}`) {
   const found = await store.findEntry(deps.db, type, id, version);
   const batch = found && (await store.batchOf(deps.db, found.seq));
   if (!found || !batch) {
-    const what = version === undefined ? `${type} ${id}` : `${type} ${id} version ${version}`;
     throw new AppError(404, found ? `The ledger entry of ${what} is still being integrated; try again in a second` : `No ledger entry for ${what}`);
   }
   const leafIndex = store.indexInBatch(batch, found.seq);
@@ -111,11 +143,7 @@ export async function recordProof(deps: LedgerReadDeps, principal: Principal | n
   if (!state.checkpoint || !state.root || leafIndex >= state.size) throw new Error(`ledger: entry ${leafIndex} is beyond the tree of size ${state.size}`);
   const proof = await proveInclusion(leafIndex, state.size, proofReader(deps, state.size));
   const parsed = parseEntry(found.entry);
-  const row = await loadByKey(deps.db, def, id);
-  const now = row ? entryForRow(def, row) : undefined;
   return {
-    type,
-    id,
     version: found.version,
     leafIndex,
     entry: toBase64(found.entry),
@@ -124,11 +152,6 @@ export async function recordProof(deps: LedgerReadDeps, principal: Principal | n
     rootHash: toBase64(state.root),
     inclusionProof: proof.map(toBase64),
     checkpoint: state.checkpoint,
-    stored: {
-      version: now?.version ?? 0,
-      digest: now?.digest ?? '',
-      matchesEntry: Boolean(now && now.version === parsed.version && now.digest === parsed.digest),
-    },
   };
 }
 

@@ -378,3 +378,25 @@ export async function idsMissingFrom(db: Executor, type: string, table: string, 
   `.execute(db);
   return rows.rows.map((r) => r.record_id);
 }
+
+// ---- batched records (evidence) ----------------------------------------------------------------
+
+/**
+ * The "id:version:sha256" lines of batch records (evidence_batches) by id. Only evidence batches
+ * exist so far; `type` names the batch record type for when there are more.
+ */
+export async function batchRecordLines(db: Executor, type: string, ids: readonly number[]): Promise<Map<number, Set<string>>> {
+  if (!ids.length || type !== 'evidence_batch') return new Map();
+  const rows = await db.selectFrom('evidence_batches').select(['id', 'rows']).where('id', 'in', [...ids]).execute();
+  return new Map(rows.map((r) => [Number(r.id), new Set(r.rows)]));
+}
+
+/** Ids a batch of this record type lists that are not in the table. */
+export async function batchedIdsMissingFrom(db: Executor, type: string, table: string): Promise<string[]> {
+  const result = await sql<{ id: string }>`
+    select distinct split_part(l, ':', 1) as id from evidence_batches b, unnest(b.rows) as l
+    where b.record_type = ${type}
+      and not exists (select 1 from ${sql.table(table)} t where t.id = split_part(l, ':', 1)::bigint)
+    order by 1 limit 1000`.execute(db);
+  return result.rows.map((r) => r.id);
+}

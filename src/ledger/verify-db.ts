@@ -7,13 +7,14 @@
 //   3. every hash at tile level L ≥ 1 is the root of the full tile below it, and the tree hash
 //      computed from the stored tiles is the signed root;
 //   4. every stored record of every ledger type matches its latest entry (version and digest), has
-//      one, and no record that has entries is missing.
+//      one, and no record that has entries is missing; a record committed in a batch (evidence) is
+//      listed with its version and digest in the batch record it names, itself checked as a record.
 // (1)–(3) chain every stored byte of the log to the signature; (4) finds rows edited in place.
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { DB } from '../db/types.ts';
 import { LEDGER_RECORD_TYPES, LEDGER_TYPES } from './catalog.ts';
-import { entryForRow, loadPage, pageCursor } from './record-types.ts';
+import { batchLine, entryForRow, loadPage, pageCursor } from './record-types.ts';
 import { openCheckpoint } from './checkpoint.ts';
 import { parseEntry } from './entry.ts';
 import { HASH_SIZE, hashEqual, leafHash, toHex } from './hash.ts';
@@ -137,8 +138,20 @@ export async function verifyDatabase(deps: DbVerifyDeps, options: { maxProblems?
       after = pageCursor(def, rows[rows.length - 1]!);
       records += rows.length;
       const expected = rows.map((r) => entryForRow(def, r));
-      const latest = await store.latestEntries(db, type, expected.map((e) => e.id));
-      for (const e of expected) {
+      // Rows committed in batches: their version's line must be in the batch record they name.
+      const batchOf = (i: number) => (def.batch ? (rows[i]![def.batch.column] as number | null) : null);
+      const batchIds = [...new Set(expected.map((_, i) => batchOf(i)).filter((b): b is number => b !== null))];
+      const batches = def.batch ? await store.batchRecordLines(db, def.batch.type, batchIds) : new Map<number, Set<string>>();
+      const single: typeof expected = [];
+      expected.forEach((e, i) => {
+        const b = batchOf(i);
+        if (b === null) return single.push(e);
+        const lines = batches.get(b);
+        if (!lines) problem(`${type} ${e.id}: its ledger batch ${def.batch!.type} ${b} does not exist`);
+        else if (!lines.has(batchLine(e))) problem(`${type} ${e.id} version ${e.version}: the stored row differs from its ledger batch ${b} (edited outside the application)`);
+      });
+      const latest = await store.latestEntries(db, type, single.map((e) => e.id));
+      for (const e of single) {
         const got = latest.get(e.id);
         if (!got) {
           problem(`${type} ${e.id}: no ledger entry (written without the ledger?)`);
@@ -157,6 +170,9 @@ export async function verifyDatabase(deps: DbVerifyDeps, options: { maxProblems?
     }
     for (const id of await store.idsMissingFrom(db, type, def.table, def.key, def.filter)) {
       problem(`${type} ${id}: in the ledger but missing from ${def.table} (deleted?)`);
+    }
+    if (def.batch) {
+      for (const id of await store.batchedIdsMissingFrom(db, type, def.table)) problem(`${type} ${id}: in a ledger batch but missing from ${def.table} (deleted?)`);
     }
   }
 

@@ -10,6 +10,7 @@ import { commitChanges } from '../registry/changes.ts';
 import { applyRegionBatch, applyServiceItemBatch, applyUnitBatch } from '../registry/service.ts';
 import { applyStaffBatch, sealStaff } from '../registry/staff-service.ts';
 import { loadDefaultCalendar } from '../calendar/service.ts';
+import { loadDemoActivity } from './activity-service.ts';
 import { generateDemoProvince, type DemoOptions, type DemoUser } from './generator.ts';
 import { seedDefaultFramework } from '../scoring/default-framework.ts';
 
@@ -36,8 +37,11 @@ async function inBatches<T>(deps: DemoDeps, rows: T[], size: number, apply: (trx
   }
 }
 
-/** Idempotent: records are upserted by code and existing users are left as they are. */
-export async function loadDemo(deps: DemoDeps, options: DemoOptions, onStep?: (step: string) => void): Promise<{ users: DemoUser[]; staff: number; units: number }> {
+/**
+ * Idempotent: records are upserted by code and existing users are left as they are. With
+ * `transactions` > 0 the province also gets a year of activity (activity-service.ts), once.
+ */
+export async function loadDemo(deps: DemoDeps, options: DemoOptions & { transactions?: number }, onStep?: (step: string) => void): Promise<{ users: DemoUser[]; staff: number; units: number }> {
   const demo = generateDemoProvince(options);
   onStep?.('working-day calendar 2025–2026');
   await loadDefaultCalendar(deps.db);
@@ -61,6 +65,9 @@ export async function loadDemo(deps: DemoDeps, options: DemoOptions, onStep?: (s
   }
   onStep?.('default indicator framework');
   await seedDefaultFramework(deps.db);
+  if (options.transactions) {
+    await loadDemoActivity(deps, demo.serviceItems, { transactions: options.transactions, seed: options.seed === undefined ? undefined : String(options.seed) }, onStep);
+  }
   await deps.db.insertInto('meta').values({ key: META_KEY, value: JSON.stringify({ seed: String(options.seed ?? ''), staff: demo.staff.length }) })
     .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') }))).execute();
   return { users: demo.users, staff: demo.staff.length, units: demo.units.length };

@@ -9,10 +9,12 @@ import { fileSha256 } from '../imports/reader.ts';
 import { EVIDENCE_KIND_NAMES } from './kinds.ts';
 import { loadResume, runIngest, writersFor, type IngestDeps, type Job } from './pipeline.ts';
 import { fileRecords } from './reader.ts';
+import { RATINGS_HEADER, RATINGS_KIND, runRatingsIngest } from './ratings.ts';
 import * as repo from './repo.ts';
 import { checkKind, cliSource, summaryOf } from './service.ts';
 
-export const EVIDENCE_KINDS: readonly string[] = EVIDENCE_KIND_NAMES;
+/** What `probity import` takes besides registry files: the evidence kinds, and ratings from 好差评 systems. */
+export const EVIDENCE_KINDS: readonly string[] = [...EVIDENCE_KIND_NAMES, RATINGS_KIND];
 
 export interface EvidenceImportOptions {
   report?: string;
@@ -26,26 +28,26 @@ export interface EvidenceImportOptions {
 
 /** Opens (or resumes) the job for this file and runs it to the end. */
 export async function importEvidence(deps: IngestDeps, kind: string, file: string, opts: EvidenceImportOptions = {}, progress?: (job: Job, committed: number, reading: () => { done: number; total: number }) => (lines: number) => void) {
-  const spec = checkKind(kind);
-  const mode = opts.mode ?? 'insert';
+  const spec = kind === RATINGS_KIND ? null : checkKind(kind);
+  const jobKind = spec?.kind ?? RATINGS_KIND;
+  const mode = spec ? (opts.mode ?? 'insert') : 'insert'; // a rating is never changed
   const source = await cliSource(deps, opts.source);
   const sha256 = await fileSha256(file);
-  const found = await repo.findResumable(deps.db, { kind: spec.kind, sha256, sourceId: source.id, mode });
+  const found = await repo.findResumable(deps.db, { kind: jobKind, sha256, sourceId: source.id, mode });
   const job = found
     ? await repo.reopenJob(deps.db, found.id)
-    : await repo.insertJob(deps.db, { kind: spec.kind, source_id: source.id, mode, via: 'cli', file_name: path.basename(file), file_sha256: sha256, created_by: null, token_id: null });
+    : await repo.insertJob(deps.db, { kind: jobKind, source_id: source.id, mode, via: 'cli', file_name: path.basename(file), file_sha256: sha256, created_by: null, token_id: null });
   const resume = await loadResume(deps.db, job.id);
   const committed = resume.skipped + resume.ranges.reduce((n, r) => n + r.last - r.first + 1, 0);
-  const input = await fileRecords(file, spec.header, resume.skipped);
+  const input = await fileRecords(file, spec?.header ?? RATINGS_HEADER, resume.skipped);
   const bar = progress?.(job, committed, input.progress);
-  const done = await runIngest(deps, spec, job, input.records, {
-    scope: { kind: 'all' },
-    source,
-    onProgress: (lines) => {
-      bar?.(lines);
-      opts.onBatch?.(lines);
-    },
-  }, resume);
+  const onProgress = (lines: number) => {
+    bar?.(lines);
+    opts.onBatch?.(lines);
+  };
+  const done = spec
+    ? await runIngest(deps, spec, job, input.records, { scope: { kind: 'all' }, source, onProgress }, resume)
+    : await runRatingsIngest(deps.db, job, input.records, { cipher: deps.cipher, skipped: resume.skipped, onProgress });
   return { job: done, resumedFrom: found ? committed : null, format: input.format };
 }
 

@@ -1,6 +1,7 @@
-// What evidence commits to the ledger (存证): every evidence row version, every source and every
-// completed ingest job, by database number (/api/ledger/records/service_transaction/123): external
-// ids may hold characters an entry id may not. Evidence rows hold no personal data of citizens.
+// What evidence commits to the ledger (存证): every evidence row version (through the entry of the
+// batch that wrote it), every source and every completed ingest job, by database number
+// (/api/ledger/records/service_transaction/123): external ids may hold characters an entry id may
+// not. Evidence rows hold no personal data of citizens.
 import { sql, type RawBuilder } from 'kysely';
 import { notFound } from '../../lib/errors.ts';
 import type { Executor } from '../../ledger/store.ts';
@@ -9,6 +10,7 @@ import { authorize, type Principal } from '../auth/principal.ts';
 import { unitInScope } from '../registry/scope.ts';
 
 const KEY = ['id', 'source_id', 'external_id'] as const;
+const writtenOnce = (time: string) => ({ version: () => 1, time: (row: LedgerRow) => row[time] as Date });
 const HASH = ['content_hash', ...STAMPS] as const;
 
 /** Evidence is read by those who run ingestion, within their data scope (via the owning unit). */
@@ -28,12 +30,26 @@ function evidence(type: string, table: LedgerTypeDef['table'], columns: readonly
   return {
     type, table, key: 'id', columns: [...KEY, ...columns, ...HASH], bytes: ['content_hash'],
     version: versionColumn, time: updatedAt, checkVisible: evidenceVisible(table, unit),
+    batch: { column: 'ledger_batch', type: 'evidence_batch' },
   };
 }
 
-const writtenOnce = (time: string) => ({ version: () => 1, time: (row: LedgerRow) => row[time] as Date });
+/**
+ * One ledger entry per ingest batch of evidence (decision 32 (issue4)): its record lists
+ * "id:version:sha256" of every evidence row version the batch wrote. Ids and digests only, so it is
+ * shown to whoever may read evidence at all (a digest reveals nothing of a row one cannot see).
+ */
+export const EVIDENCE_BATCH_TYPE: LedgerTypeDef = {
+  type: 'evidence_batch', table: 'evidence_batches', key: 'id',
+  columns: ['id', 'record_type', 'job_id', 'rows', 'created_at'], ...writtenOnce('created_at'),
+  checkVisible: async (db, principal, id) => {
+    authorize(principal, 'ingest.read');
+    if (!isNumericId(id) || !(await db.selectFrom('evidence_batches').select('id').where('id', '=', Number(id)).executeTakeFirst())) throw notFound(`Evidence batch ${id}`);
+  },
+};
 
 export const EVIDENCE_LEDGER_TYPES = {
+  evidence_batch: EVIDENCE_BATCH_TYPE,
   service_transaction: evidence('service_transaction', 'service_transactions', [
     'transaction_code', 'service_item_id', 'unit_id', 'handler_staff_id', 'channel', 'status', 'accepted_at', 'completed_at', 'promised_days',
   ]),

@@ -10,7 +10,7 @@ import type { FieldCipher } from '../../lib/crypto.ts';
 import type { Scope } from '../auth/principal.ts';
 import { derivedTransactionCode } from './codes.ts';
 import type { EvidenceSpec, ItemRef, Refs, RowContext, ScopedRef } from './kinds.ts';
-import { recordLedger, type EvidenceLedgerRecord, type EvidenceRecordType } from './ledger.ts';
+import { nextEvidenceBatch, recordEvidenceBatch, recordLedger, type InsertedEvidence } from './ledger.ts';
 import type { RawRecord } from './reader.ts';
 import * as repo from './repo.ts';
 import type { IngestJobsTable } from './tables.ts';
@@ -80,7 +80,8 @@ interface BatchOutcome {
   /** Lines whose record was already stored (decides whether the next batch looks first). */
   known: number;
   errors: RowError[];
-  ledger: EvidenceLedgerRecord[];
+  /** For the batch's ledger entry: rows inserted (with their values) and ids of rows updated. */
+  ledger: { inserted: InsertedEvidence[]; updated: number[] };
 }
 
 /**
@@ -110,9 +111,8 @@ function mergeByField(errors: RowError[]): RowError[] {
 const CONFLICT = 'conflicts with the stored record of this source (send it with mode=upsert to update it)';
 
 /** Writes one batch's checked records inside `trx`: inserts, comparisons, declared updates. */
-async function writeRows(trx: Transaction<DB>, spec: EvidenceSpec, job: Job, rows: (repo.EvidenceRow & { line: number })[], lookFirst: boolean): Promise<BatchOutcome> {
-  const out: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, errors: [], ledger: [], known: 0 };
-  const type = spec.recordType as EvidenceRecordType;
+async function writeRows(trx: Transaction<DB>, spec: EvidenceSpec, job: Job, rows: (repo.EvidenceRow & { line: number })[], lookFirst: boolean, ledgerBatch: number): Promise<BatchOutcome> {
+  const out: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, errors: [], ledger: { inserted: [], updated: [] }, known: 0 };
   // Looking first makes a re-sent batch (a daily export overlapping yesterday's) one read and no write;
   // for new records it is a wasted read, so the caller asks for it only after a batch that met known ids.
   const stored = lookFirst
@@ -136,8 +136,9 @@ async function writeRows(trx: Transaction<DB>, spec: EvidenceSpec, job: Job, row
   // New records in a batch that met none stored go in without ON CONFLICT, unless two of them share a code.
   const u = spec.unique;
   const distinct = !u || new Set(fresh.map((r) => r.values[u.index])).size === fresh.length;
-  const attempt = !lookFirst && distinct ? repo.insertExpectedNew(trx, spec, job.source_id, fresh) : repo.insertNew(trx, spec, job.source_id, fresh);
-  const inserted = new Map((await attempt).map((r) => [r.external_id, r.id]));
+  const attempt = !lookFirst && distinct ? repo.insertExpectedNew(trx, spec, job.source_id, fresh, ledgerBatch) : repo.insertNew(trx, spec, job.source_id, fresh, ledgerBatch);
+  const done = await attempt;
+  const inserted = new Map(done.rows.map((r) => [r.external_id, r.id]));
   const missed: typeof rows = [];
   for (const r of fresh) {
     const id = inserted.get(r.externalId);
@@ -146,7 +147,7 @@ async function writeRows(trx: Transaction<DB>, spec: EvidenceSpec, job: Job, row
       continue;
     }
     out.inserted++;
-    out.ledger.push({ type, id, version: 1 });
+    out.ledger.inserted.push({ id, row: r, at: done.at! });
     if (repeated.has(r.externalId)) stored.set(r.externalId, { id, hash: r.hash, version: 1, unique: spec.unique ? String(r.values[spec.unique.index]) : null });
   }
   if (missed.length) {
@@ -188,9 +189,9 @@ async function writeRows(trx: Transaction<DB>, spec: EvidenceSpec, job: Job, row
       } else claimed.add(value);
     }
   }
-  for (const u of await repo.updateRows(trx, spec, [...updates.values()])) {
+  for (const u of await repo.updateRows(trx, spec, [...updates.values()], ledgerBatch)) {
     out.updated += linesOf.get(u.id)?.length ?? 1;
-    out.ledger.push({ type, id: u.id, version: u.version });
+    out.ledger.updated.push(u.id);
   }
   return out;
 }
@@ -246,10 +247,12 @@ export async function runIngest(deps: IngestDeps, spec: EvidenceSpec, job: Job, 
     for (let attempt = 1; ; attempt++) {
       try {
         await deps.db.transaction().execute(async (trx) => {
-          const o = await writeRows(trx, spec, job, rows, lookFirst);
+          // The batch's ledger record is drawn first: the rows it writes carry its id.
+          const ledgerBatch = rows.length ? await nextEvidenceBatch(trx) : 0;
+          const o = await writeRows(trx, spec, job, rows, lookFirst, ledgerBatch);
           lookFirst = o.known > 0;
           const all = mergeByField([...bad, ...o.errors]).sort((x, y) => x.line - y.line);
-          await recordLedger(trx, o.ledger);
+          await recordEvidenceBatch(trx, spec, { id: ledgerBatch, jobId: job.id, sourceId: job.source_id }, o.ledger.inserted, o.ledger.updated);
           await repo.recordBatch(trx, job.id, {
             first: b.first, last: b.last, inserted: o.inserted, updated: o.updated, unchanged: o.unchanged,
             rejected: new Set(all.map((e) => e.line)).size, errors: all,

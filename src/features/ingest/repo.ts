@@ -178,52 +178,55 @@ const column = (rows: EvidenceRow[], i: number) => rows.map((r) => r.values[i]);
  * whose transaction code is taken — are left alone and not returned. Duplicates within the batch
  * insert once.
  */
-export async function insertNew(db: Executor, spec: EvidenceSpec, sourceId: number, rows: EvidenceRow[]) {
-  return insertRows(db, spec, sourceId, rows, true);
+export async function insertNew(db: Executor, spec: EvidenceSpec, sourceId: number, rows: EvidenceRow[], ledgerBatch: number | null) {
+  return insertRows(db, spec, sourceId, rows, true, ledgerBatch);
 }
+
+/** Inserted rows' ids by external id, and the transaction's time (their created_at and updated_at). */
+export interface Inserted { rows: { id: number; external_id: string }[]; at: Date | null }
 
 /**
  * Inserts rows expected to be all new (distinct ids and codes, none stored) without ON CONFLICT, which
  * costs the server about a quarter more per row (measured); if one is not new after all (another
  * batch stored it meanwhile), the attempt is rolled back to a savepoint and insertNew takes over.
  */
-export async function insertExpectedNew(db: Transaction<DB>, spec: EvidenceSpec, sourceId: number, rows: EvidenceRow[]) {
-  if (!rows.length) return [];
+export async function insertExpectedNew(db: Transaction<DB>, spec: EvidenceSpec, sourceId: number, rows: EvidenceRow[], ledgerBatch: number | null): Promise<Inserted> {
+  if (!rows.length) return { rows: [], at: null };
   await sql`savepoint ingest_insert`.execute(db);
   try {
-    const inserted = await insertRows(db, spec, sourceId, rows, false);
+    const inserted = await insertRows(db, spec, sourceId, rows, false, ledgerBatch);
     await sql`release savepoint ingest_insert`.execute(db);
     return inserted;
   } catch (err) {
     if ((err as { code?: string }).code !== '23505') throw err;
     await sql`rollback to savepoint ingest_insert`.execute(db);
-    return insertNew(db, spec, sourceId, rows);
+    return insertNew(db, spec, sourceId, rows, ledgerBatch);
   }
 }
 
-async function insertRows(db: Executor, spec: EvidenceSpec, sourceId: number, rows: EvidenceRow[], skipConflicts: boolean) {
-  if (!rows.length) return [];
+async function insertRows(db: Executor, spec: EvidenceSpec, sourceId: number, rows: EvidenceRow[], skipConflicts: boolean, ledgerBatch: number | null): Promise<Inserted> {
+  if (!rows.length) return { rows: [], at: null };
   const cols = spec.columns.map(([c]) => c);
-  const names = sql.join(['source_id', 'external_id', 'content_hash', ...cols].map((c) => sql.ref(c)));
+  const names = sql.join(['source_id', 'external_id', 'content_hash', 'ledger_batch', ...cols].map((c) => sql.ref(c)));
   const arrays = sql.join([
     packed(rows.map((r) => r.externalId), 'text'),
     packed(rows.map((r) => r.hash), 'text'),
     ...spec.columns.map(([, type], i) => packed(column(rows, i), type)),
   ]);
   // The ids come back as two packed strings in one row, not as one row per record.
-  const result = await sql<{ ids: string | null; ext: string | null }>`
+  const result = await sql<{ ids: string | null; ext: string | null; at: Date }>`
     with ins as (
       insert into ${sql.table(spec.table)} (${names})
-      select ${sourceId}::int, v.external_id, decode(v.hash, 'hex'), ${sql.join(spec.columns.map(([c, type]) => stored(c, type)))}
+      select ${sourceId}::int, v.external_id, decode(v.hash, 'hex'), ${ledgerBatch}::bigint, ${sql.join(spec.columns.map(([c, type]) => stored(c, type)))}
       from unnest(${arrays}) as v(external_id, hash, ${sql.join(cols.map((c) => sql.ref(c)))})
       ${skipConflicts ? sql`on conflict do nothing` : sql``}
       returning id, external_id
     )
-    select string_agg(id::text, ',') as ids, string_agg(external_id, chr(31)) as ext from ins`.execute(db);
-  const { ids, ext } = result.rows[0] ?? { ids: null, ext: null };
-  if (!ids || ext === null) return [];
+    select string_agg(id::text, ',') as ids, string_agg(external_id, chr(31)) as ext, now() as at from ins`.execute(db);
+  const { ids, ext, at } = result.rows[0] ?? { ids: null, ext: null, at: null };
+  if (!ids || ext === null) return { rows: [], at };
   const externalIds = ext.split(SEP);
-  return ids.split(',').map((id, i) => ({ id: Number(id), external_id: externalIds[i]! }));
+  return { rows: ids.split(',').map((id, i) => ({ id: Number(id), external_id: externalIds[i]! })), at };
 }
 
 export interface StoredRow { id: number; hash: string; version: number; unique: string | null }
@@ -257,7 +260,7 @@ export async function uniqueOwners(db: Executor, spec: EvidenceSpec, values: str
 }
 
 /** Declared updates: new content for existing rows, version + 1. */
-export async function updateRows(db: Executor, spec: EvidenceSpec, rows: (EvidenceRow & { id: number })[]) {
+export async function updateRows(db: Executor, spec: EvidenceSpec, rows: (EvidenceRow & { id: number })[], ledgerBatch: number | null) {
   if (!rows.length) return [];
   const cols = spec.columns.map(([c]) => c);
   const arrays = sql.join([
@@ -267,7 +270,7 @@ export async function updateRows(db: Executor, spec: EvidenceSpec, rows: (Eviden
   ]);
   const sets = sql.join(spec.columns.map(([c, type]) => sql`${sql.ref(c)} = ${stored(c, type)}`));
   const result = await sql<{ id: number; version: number }>`
-    update ${sql.table(spec.table)} as t set content_hash = decode(v.hash, 'hex'), ${sets}, version = t.version + 1, updated_at = now()
+    update ${sql.table(spec.table)} as t set content_hash = decode(v.hash, 'hex'), ${sets}, version = t.version + 1, updated_at = now(), ledger_batch = ${ledgerBatch}::bigint
     from unnest(${arrays}) as v(id, hash, ${sql.join(cols.map((c) => sql.ref(c)))})
     where t.id = v.id
     returning t.id, t.version`.execute(db);

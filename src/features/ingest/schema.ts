@@ -20,7 +20,7 @@ export const SourceCreated = Type.Object({
   token: Type.String({ description: 'bearer token of this source; shown once, only its hash is kept' }),
 });
 
-export const KindParams = Type.Object({ kind: Type.String({ description: EVIDENCE_KIND_NAMES.join(' | ') }) });
+export const KindParams = Type.Object({ kind: Type.String({ description: `${EVIDENCE_KIND_NAMES.join(' | ')} | ratings (from external 好差评 systems)` }) });
 
 export const IngestQuery = Type.Object(
   {

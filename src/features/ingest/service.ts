@@ -9,6 +9,7 @@ import { addToken } from '../auth/service.ts';
 import { EVIDENCE_KIND_NAMES, EVIDENCE_SPECS, isEvidenceKind, type EvidenceSpec } from './kinds.ts';
 import { recordLedger } from './ledger.ts';
 import { runIngest, type IngestDeps, type Job, type RowError } from './pipeline.ts';
+import { RATINGS_KIND, runRatingsIngest } from './ratings.ts';
 import { ndjsonRecords } from './reader.ts';
 import * as repo from './repo.ts';
 
@@ -72,7 +73,7 @@ export async function cliSource(deps: IngestDeps, code: string | undefined) {
 // ---- ingest over HTTP ---------------------------------------------------------------------
 
 export function checkKind(kind: string): EvidenceSpec {
-  if (!isEvidenceKind(kind)) throw validationFailed([{ path: '/params/kind', message: `must be one of ${EVIDENCE_KIND_NAMES.join(', ')}` }]);
+  if (!isEvidenceKind(kind)) throw validationFailed([{ path: '/params/kind', message: `must be one of ${[...EVIDENCE_KIND_NAMES, RATINGS_KIND].join(', ')}` }]);
   return EVIDENCE_SPECS[kind];
 }
 
@@ -81,8 +82,10 @@ export function checkKind(kind: string): EvidenceSpec {
  * encoding. Called before the body is parsed, so a refused request never streams its body.
  */
 export function checkIngestRequest(principal: Principal | null, kind: string, headers: { contentType?: string; contentEncoding?: string }) {
-  authorize(principal, 'ingest.run');
-  const spec = checkKind(kind);
+  const p = authorize(principal, 'ingest.run');
+  // Ratings name transactions by code, not units: only a province-wide principal may send them.
+  if (kind === RATINGS_KIND && p.scope.kind !== 'all') throw new AppError(403, 'Ratings may be ingested only with a province-wide data scope');
+  const spec = kind === RATINGS_KIND ? null : checkKind(kind);
   const type = (headers.contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (!NDJSON_TYPES.includes(type)) {
     throw new AppError(415, `Send the records as NDJSON (Content-Type: application/x-ndjson), one JSON object a line; got ${type ? type.slice(0, 80) : 'no content type'}`);
@@ -163,16 +166,20 @@ function decoded(first: AsyncIterable<Buffer>, gzip: boolean, limit: number): Re
 export async function ingestStream(deps: IngestDeps, principal: Principal | null, req: IngestRequest, limit = MAX_BODY_BYTES): Promise<IngestSummary> {
   const { spec, gzip } = checkIngestRequest(principal, req.kind, req);
   const p = principal!;
+  if (!spec && req.mode !== 'insert') throw validationFailed([{ path: '/querystring/mode', message: 'must be insert for ratings: a rating is never changed' }]);
   const source = await sourceFor(deps, p, req.source);
   const first = await firstChunk(req.body);
   if (!first) throw validationFailed([{ path: '/body', message: 'is empty: send one JSON object a line' }]);
   const job = await repo.insertJob(deps.db, {
-    kind: spec.kind, source_id: source.id, mode: req.mode, via: 'http', file_name: null, file_sha256: null,
+    kind: spec?.kind ?? RATINGS_KIND, source_id: source.id, mode: req.mode, via: 'http', file_name: null, file_sha256: null,
     created_by: p.kind === 'user' ? p.id : null, token_id: p.kind === 'token' ? p.id : null,
   });
   let done: Job;
   try {
-    done = await runIngest(deps, spec, job, ndjsonRecords(decoded(first, gzip, limit)), { scope: p.scope, source });
+    const records = ndjsonRecords(decoded(first, gzip, limit));
+    done = spec
+      ? await runIngest(deps, spec, job, records, { scope: p.scope, source })
+      : await runRatingsIngest(deps.db, job, records, { cipher: deps.cipher });
   } catch (err) {
     const after = await repo.findJob(deps.db, job.id);
     const kept = `job ${job.id} kept the ${after?.lines ?? 0} lines committed before it stopped`;

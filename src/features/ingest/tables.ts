@@ -26,6 +26,8 @@ interface EvidenceColumns {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** The evidence batch (evidence_batches.id) whose ledger entry holds this version; null: a per-row entry. */
+  ledger_batch: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ServiceTransactionsTable extends EvidenceColumns {
@@ -126,6 +128,15 @@ export interface IngestBatchesTable {
   rejected: number;
 }
 
+/** One ledger entry per ingest batch (migration 0009): "id:version:sha256" of each row version it wrote. */
+export interface EvidenceBatchesTable {
+  id: Generated<number>;
+  record_type: string;
+  job_id: number | null;
+  rows: string[];
+  created_at: CreatedAt;
+}
+
 export interface IngestErrorsTable {
   job_id: number;
   line: number;
@@ -145,5 +156,6 @@ declare module '../../db/types.ts' {
     ingest_jobs: IngestJobsTable;
     ingest_batches: IngestBatchesTable;
     ingest_errors: IngestErrorsTable;
+    evidence_batches: EvidenceBatchesTable;
   }
 }
