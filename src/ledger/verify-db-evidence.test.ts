@@ -54,7 +54,7 @@ describe('verify --database over calendar, evidence, ratings and rectifications'
     const counts = await t.ctx.db.selectFrom('ledger_entries').select(['record_type', sql<number>`count(*)::int`.as('n')]).groupBy('record_type').execute();
     const entries = Object.fromEntries(counts.map((c) => [c.record_type, c.n]));
     for (const type of TYPES) expect(entries[type], type).toBeGreaterThan(0);
-    // Evidence rows are committed by their batch's one entry, which lists each row version (decision 32 (issue4)).
+    // Evidence rows are committed by their batch's one entry, which lists each row version (decision 55).
     expect(entries.service_transaction).toBeUndefined();
     expect(entries.evidence_batch).toBe(1);
     const batch = await t.ctx.db.selectFrom('evidence_batches').selectAll().executeTakeFirstOrThrow();

@@ -1,4 +1,4 @@
-// Batched ledger entries for evidence (decision 32 (issue4) in docs/decisions.md): one ledger entry per
+// Batched ledger entries for evidence (decision 55 in docs/decisions.md): one ledger entry per
 // ingest batch, committing to the canonical digests of the evidence row versions it wrote; each
 // evidence row names the batch holding its latest version. Forward-only.
 import { sql, type Kysely } from 'kysely';

@@ -35,7 +35,7 @@ function evidence(type: string, table: LedgerTypeDef['table'], columns: readonly
 }
 
 /**
- * One ledger entry per ingest batch of evidence (decision 32 (issue4)): its record lists
+ * One ledger entry per ingest batch of evidence (decision 55): its record lists
  * "id:version:sha256" of every evidence row version the batch wrote. Ids and digests only, so it is
  * shown to whoever may read evidence at all (a digest reveals nothing of a row one cannot see).
  */

@@ -1,6 +1,6 @@
 // The ingest feature's one door to the ledger (存证). Sources and completed ingest jobs get one entry
 // per record. Evidence rows, tens of thousands a minute, get one entry per ingest batch instead
-// (decision 32 (issue4)): the batch, stored in evidence_batches, lists "id:version:sha256" for every row
+// (decision 55): the batch, stored in evidence_batches, lists "id:version:sha256" for every row
 // version it wrote — the digest a per-row entry would hold — and each row names its batch in
 // `ledger_batch`. Written inside the batch's transaction, so rows and entry commit together.
 import { sql } from 'kysely';
@@ -44,7 +44,7 @@ const IN_HAND = new Set(['int', 'smallint', 'text', 'epoch_ms']);
 /**
  * The stored form of an inserted row computed from the values it was written from, exactly as
  * loadRows would read it back (numbers, texts, Dates; the content hash as bytes): reading 5,000 rows
- * back cost as much as writing them (measured, decision 32 (issue4)). Only for kinds whose columns all
+ * back cost as much as writing them (measured, decision 55). Only for kinds whose columns all
  * have a value form that is certain on both drivers; the others are read back.
  */
 function storedForm(spec: EvidenceSpec, sourceId: number, r: InsertedEvidence): LedgerRow {
