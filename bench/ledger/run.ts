@@ -75,7 +75,7 @@ const serverCpu = (before: Map<number, number>, after: Map<number, number>) =>
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (sorted: number[], q: number) => sorted[Math.floor(q * (sorted.length - 1))]!;
 
-async function freshDatabase(kind: 'pglite' | 'postgres'): Promise<{ database: Database; drop: () => Promise<void> }> {
+async function freshDatabase(kind: 'pglite' | 'postgres'): Promise<{ database: Database; url?: string; drop: () => Promise<void> }> {
   if (kind === 'pglite') {
     const dataDir = fs.mkdtempSync(path.join(dir, 'pglite-'));
     const database = await openPGlite(path.join(dataDir, 'pgdata'));
@@ -93,6 +93,7 @@ async function freshDatabase(kind: 'pglite' | 'postgres'): Promise<{ database: D
   await migrateToLatest(database.db);
   return {
     database,
+    url: url.toString(),
     drop: async () => {
       await database.close();
       const c = new pg.Client({ connectionString: PG_URL });
@@ -169,7 +170,7 @@ async function buildTree(n: number, out: (tiles: Awaited<ReturnType<typeof appen
 async function tree(kinds: readonly ('pglite' | 'postgres')[]): Promise<{ root: string; rate: number } | undefined> {
   let result: { root: string; rate: number } | undefined;
   for (const kind of kinds) {
-    const { database, drop } = await freshDatabase(kind);
+    const { database, url, drop } = await freshDatabase(kind);
     try {
       const db = database.db;
       let writeMs = 0;
@@ -194,36 +195,46 @@ async function tree(kinds: readonly ('pglite' | 'postgres')[]): Promise<{ root: 
 
       // Proofs as the server makes them (service.ts proofReader: its hash and tile caches, then the
       // database), and for comparison with every tile read from the database each time.
-      const server = readDeps(db);
-      for (const [label, reader] of [
-        ['server reader', proofReader(server, TREE)],
-        ['no caches', tileHashReader(store.dbTileReader(db), { size: TREE })],
-      ] as const) {
-        const lat: number[] = [];
-        let cpu0 = 0;
-        let ticks0 = new Map<number, number>();
-        for (let i = 0; i < PROOFS + 100; i++) {
-          if (i === 100) {
-            ticks0 = await backendTicks(database);
-            cpu0 = clientCpu();
-          }
-          const idx = crypto.randomInt(TREE);
-          const t0 = performance.now();
-          const proof = await proveInclusion(idx, TREE, reader);
-          const ms = performance.now() - t0;
-          if (i >= 100) lat.push(ms); // the first 100 warm the connection (and the cache)
-          if (i < 200 && !verifyInclusion(leafHash(encodeEntry(benchEntry(idx))), idx, TREE, proof, built.root)) throw new Error(`proof ${idx} does not verify`);
-        }
-        const cpuMs = ((clientCpu() - cpu0) * 1000) / PROOFS;
-        const serverMs = (serverCpu(ticks0, await backendTicks(database)) * 1000) / PROOFS;
-        lat.sort((a, b) => a - b);
-        console.log(`proof ${kind} (${label}): ${fmt(PROOFS)} inclusion proofs in a tree of ${fmt(TREE)}: p50 ${pct(lat, 0.5).toFixed(3)} ms, p99 ${pct(lat, 0.99).toFixed(3)} ms, max ${lat[lat.length - 1]!.toFixed(2)} ms; CPU per proof ${cpuMs.toFixed(3)} ms here + ${serverMs.toFixed(3)} ms in PostgreSQL`);
+      await measureProofs(kind, database, built.root, ['server reader', 'no caches']);
+      // And in a fresh process, as a server answering proofs is: this one holds the garbage of building
+      // a 10M tree, which the collector works through during the proofs.
+      if (url) {
+        const child = execFileSync(process.execPath, ['bin/run-ts.mjs', 'bench/ledger/run.ts', '--proof-child', url, '--tree', String(TREE), '--proofs', String(PROOFS), '--root', root], { encoding: 'utf8' });
+        process.stdout.write(child);
       }
     } finally {
       await drop();
     }
   }
   return result;
+}
+
+/** Random inclusion proofs on the tree of size TREE stored in `database`, by the named readers. */
+async function measureProofs(kind: string, database: Database, root: Uint8Array, labels: readonly ('server reader' | 'no caches')[], note = ''): Promise<void> {
+  const db = database.db;
+  const readers = { 'server reader': () => proofReader(readDeps(db), TREE), 'no caches': () => tileHashReader(store.dbTileReader(db), { size: TREE }) };
+  for (const label of labels) {
+    const reader = readers[label]();
+    const lat: number[] = [];
+    let cpu0 = 0;
+    let ticks0 = new Map<number, number>();
+    for (let i = 0; i < PROOFS + 100; i++) {
+      if (i === 100) {
+        ticks0 = await backendTicks(database);
+        cpu0 = clientCpu();
+      }
+      const idx = crypto.randomInt(TREE);
+      const t0 = performance.now();
+      const proof = await proveInclusion(idx, TREE, reader);
+      const ms = performance.now() - t0;
+      if (i >= 100) lat.push(ms); // the first 100 warm the connection (and the cache)
+      if (i < 200 && !verifyInclusion(leafHash(encodeEntry(benchEntry(idx))), idx, TREE, proof, root)) throw new Error(`proof ${idx} does not verify`);
+    }
+    const cpuMs = ((clientCpu() - cpu0) * 1000) / PROOFS;
+    const serverMs = (serverCpu(ticks0, await backendTicks(database)) * 1000) / PROOFS;
+    lat.sort((a, b) => a - b);
+    console.log(`proof ${kind} (${label}${note}): ${fmt(PROOFS)} inclusion proofs in a tree of ${fmt(TREE)}: p50 ${pct(lat, 0.5).toFixed(3)} ms, p99 ${pct(lat, 0.99).toFixed(3)} ms, max ${lat[lat.length - 1]!.toFixed(2)} ms; CPU per proof ${cpuMs.toFixed(3)} ms here + ${serverMs.toFixed(3)} ms in PostgreSQL`);
+  }
 }
 
 // ---- 3. Go's tlog on the same tree ---------------------------------------------------------
@@ -242,6 +253,18 @@ function goTree(): { root: string; entriesPerSec: number; buildSeconds: number; 
 }
 
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const PROOF_CHILD = arg('proof-child');
+if (PROOF_CHILD) {
+  // The proof phase alone, in a process of its own, on a database that already holds the tree.
+  const database = openPostgres(PROOF_CHILD, { max: 4 });
+  try {
+    await measureProofs('postgres', database, Buffer.from(arg('root')!, 'base64'), ['server reader'], ', fresh process');
+  } finally {
+    await database.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, node ${process.version}, load average ${load()}`);
 try {
   if (!SKIP.has('integrate')) for (const kind of KINDS) await integration(kind);
