@@ -2,7 +2,8 @@
 // version of each tile, serve narrower widths by truncation), used by tests and the fixture server.
 import type { Hash } from './hash.ts';
 import { ENTRIES_LEVEL, type Tile, type TileData, parseEntryBundle, TILE_WIDTH, tileWidth, truncateTile } from './tiles.ts';
-import { appendEntries, type AppendResult, type HashCache, type HashReader, type TileReader, tileHashReader } from './tlog.ts';
+import type { HashCache } from './hash-cache.ts';
+import { appendEntries, type AppendResult, type HashReader, type TileReader, tileHashReader } from './tlog.ts';
 
 export class MemoryLog implements TileReader {
   private readonly tiles = new Map<string, TileData>();

@@ -11,7 +11,8 @@ import { toBase64 } from './hash.ts';
 import * as store from './store.ts';
 import { encodeEntryBundle, ENTRIES_LEVEL, parseTilePath, TilePathError, TILE_WIDTH, tileWidth, truncateTile, type Tile } from './tiles.ts';
 import { cachedTileReader, TileCache } from './tile-cache.ts';
-import { HashCache, type HashReader, proveConsistency, proveInclusion, tileHashReader, treeHash } from './tlog.ts';
+import { HashCache } from './hash-cache.ts';
+import { type HashReader, proveConsistency, proveInclusion, tileHashReader, treeHash } from './tlog.ts';
 
 export interface LedgerReadDeps {
   db: Kysely<DB>;

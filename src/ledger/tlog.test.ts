@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { type Hash, leafHash, nodeHash, rootOfLeafHashes, toHex } from './hash.ts';
 import { MemoryLog } from './memory.ts';
 import { ENTRIES_LEVEL, parseEntryBundle, tilesForSize, TILE_WIDTH } from './tiles.ts';
-import { appendEntries, HashCache, proveConsistency, proveInclusion, type TileReader, treeHash, verifyConsistency, verifyInclusion } from './tlog.ts';
+import { HashCache } from './hash-cache.ts';
+import { appendEntries, proveConsistency, proveInclusion, type TileReader, treeHash, verifyConsistency, verifyInclusion } from './tlog.ts';
 
 // --- the reference: RFC 6962 §2.1 written as literally as possible --------------------------
 function k(n: number): number {

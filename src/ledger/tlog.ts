@@ -3,6 +3,7 @@
 // subtrees ("stored hashes", identified by level and index); unlike it, only the hashes at levels
 // 0, 8, 16, … are kept, packed in tiles, and the rest are recomputed from a tile on demand. That
 // makes storage exactly the published tiles (one source of truth) and a proof a handful of reads.
+import type { HashCache } from './hash-cache.ts';
 import { type Hash, HASH_SIZE, isPowerOfTwo, leafHash, nodeHash, shr, splitPoint } from './hash.ts';
 import {
   ENTRIES_LEVEL,
@@ -37,22 +38,6 @@ export interface HashReader {
  */
 export interface TileReader {
   readTiles(tiles: readonly Tile[]): Promise<Uint8Array[]>;
-}
-
-/**
- * Remembers computed stored hashes. A stored hash never changes once its subtree is complete, so
- * entries never go stale; the map is bounded (oldest out first) to cap memory.
- */
-export class HashCache {
-  private readonly map = new Map<string, Hash>();
-  constructor(readonly maxEntries = 100_000) {}
-  get(level: number, index: number): Hash | undefined {
-    return this.map.get(`${level}/${index}`);
-  }
-  set(level: number, index: number, h: Hash): void {
-    if (this.map.size >= this.maxEntries) this.map.delete(this.map.keys().next().value!);
-    this.map.set(`${level}/${index}`, h);
-  }
 }
 
 export interface TileHashReaderOptions {
