@@ -6,9 +6,11 @@ cd "$(dirname "$0")/.."
 DATA=$(mktemp -d)
 PORT=${SMOKE_PORT:-18080}
 LOG="$DATA/start.log"
-PROBITY_DATA_DIR="$DATA" PORT=$PORT DATABASE_URL= npm start >"$LOG" 2>&1 &
+# In a process group of its own (setsid), so that npm, its shell and the server are signalled together,
+# as a service manager stops a service; nothing may outlive the check.
+PROBITY_DATA_DIR="$DATA" PORT=$PORT DATABASE_URL= setsid npm start >"$LOG" 2>&1 &
 PID=$!
-cleanup() { kill "$PID" 2>/dev/null || true; rm -rf "$DATA"; }
+cleanup() { kill -KILL -- "-$PID" 2>/dev/null || true; rm -rf "$DATA"; }
 trap cleanup EXIT
 
 for _ in $(seq 1 180); do
@@ -23,10 +25,8 @@ PASSWORD=$(grep -E '^\s+admin\s' "$LOG" | awk '{print $2}')
 CODE=$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
   -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" "http://127.0.0.1:$PORT/api/auth/login")
 [ "$CODE" = 200 ] || { echo "smoke: demo login answered $CODE"; exit 1; }
-# npm start runs node as a child; signal the whole tree the way a service manager would.
-pkill -TERM -P "$PID" 2>/dev/null || true
-kill -TERM "$PID" 2>/dev/null || true
-for _ in $(seq 1 30); do kill -0 "$PID" 2>/dev/null || break; sleep 1; done
-if kill -0 "$PID" 2>/dev/null; then echo "smoke: server did not stop on SIGTERM"; exit 1; fi
+kill -TERM -- "-$PID" 2>/dev/null || true
+for _ in $(seq 1 30); do pgrep -g "$PID" >/dev/null || break; sleep 1; done
+if pgrep -g "$PID" >/dev/null; then pgrep -a -g "$PID"; echo "smoke: server did not stop on SIGTERM"; exit 1; fi
 [ -f "$DATA/keys/data.key" ] && [ "$(stat -c %a "$DATA/keys/data.key")" = 600 ] || { echo "smoke: data key missing or not 0600"; exit 1; }
 echo "smoke: npm start served /readyz, demo login worked, SIGTERM stopped it"
