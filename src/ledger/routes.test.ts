@@ -187,7 +187,9 @@ describe('GET /api/ledger/records/<type>/<id>', () => {
     const e = await checkProof(res.json());
     expect(e).toMatchObject({ type: 'staff', id: code });
     // no personal data in what the log holds
-    expect(b64(res.json().entry).toString()).not.toMatch(/[\u4e00-\u9fff]|1[3-9]\d{9}/);
+    // (digests are hex and may hold eleven digits in a row, so they are taken out first)
+    const text = b64(res.json().entry).toString().replace(/\b[0-9a-f]{64}\b/g, '<digest>');
+    expect(text).not.toMatch(/[\u4e00-\u9fff]|1[3-9]\d{9}/);
   });
 });
 

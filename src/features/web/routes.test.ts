@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import Fastify from 'fastify';
 import { appForPath, mountWeb, sendWebPage } from './routes.ts';
+import { integrateAll } from '../../ledger/integrator.ts';
 
 let t: TestApp;
 let dist: string;
@@ -60,6 +61,8 @@ describe('web apps', () => {
     expect((await get(t, '/healthz')).json()).toEqual({ status: 'ok' });
     expect((await get(t, '/openapi.json')).json().openapi).toBe('3.1.0');
     expect((await get(t, '/api/auth/me')).statusCode).toBe(401);
+    // the first checkpoint exists once the integrator has run; the background loop may not have yet
+    await integrateAll(t.ctx);
     expect((await get(t, '/ledger/checkpoint')).statusCode).toBe(200);
   });
 
