@@ -1,4 +1,6 @@
 // English. Typed against the zh-CN keys, and i18n.test.ts checks both ways.
+import { casesEn } from './cases.en.ts';
+import { scoringEn } from './scoring.en.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 export const en: Record<MessageKey, string> = {
@@ -303,4 +305,6 @@ export const en: Record<MessageKey, string> = {
   'access.actionValue.reveal': 'Viewed in full',
   'access.subjectType.staff': 'Staff',
   'access.subjectType.rating': 'Rating',
+  ...casesEn,
+  ...scoringEn,
 };

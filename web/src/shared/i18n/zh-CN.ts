@@ -1,4 +1,6 @@
 // 简体中文 (default). Every key here must exist in en.ts and the other way round (i18n.test.ts).
+import { casesZhCN } from './cases.zh-CN.ts';
+import { scoringZhCN } from './scoring.zh-CN.ts';
 export const zhCN = {
   'common.language': '界面语言',
   'common.loading': '加载中',
@@ -301,6 +303,8 @@ export const zhCN = {
   'access.actionValue.reveal': '查看完整信息',
   'access.subjectType.staff': '人员',
   'access.subjectType.rating': '评价',
+  ...casesZhCN,
+  ...scoringZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

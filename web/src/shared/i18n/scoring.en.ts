@@ -1,0 +1,3 @@
+// scoring pages' strings (en); spread into en.ts. Every key here must exist in the other language too.
+export const scoringEn = {
+} as const;

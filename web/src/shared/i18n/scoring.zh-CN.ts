@@ -1,0 +1,3 @@
+// scoring pages' strings (zh-CN); spread into zh-CN.ts. Every key here must exist in the other language too.
+export const scoringZhCN = {
+} as const;
