@@ -107,6 +107,33 @@ export function completedTraining(db: Executor, s: Scan, now: Date) {
       ${only(subject, s.subjectIds)}`);
 }
 
+/** Who a case is against: the person named, or the unit named (else the accountable handling unit). */
+const caseSubject = (kind: SubjectKind) => sql.raw(kind === 'staff' ? 'c.subject_staff_id' : 'coalesce(c.subject_unit_id, c.unit_id)');
+
+/** A complaint whose first-response deadline (24 hours by default) fell in the period and has passed unanswered. */
+export function lateComplaintResponses(db: Executor, s: Scan, now: Date) {
+  const subject = caseSubject(s.kind);
+  return list(db, sql<EventRow>`
+    select ${subject} as subject_id, c.first_response_due as at, 'case' as ref_type, c.id::text as ref_id,
+      '群众投诉未及时回应：案件编号 ' || c.id || '，应于 ' || to_char(c.first_response_due at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') || ' 前首次响应' as summary
+    from cases c
+    where c.first_response_due >= ${s.period.from} and c.first_response_due < ${s.period.to} and c.first_response_due < ${now}
+      and (c.first_responded_at is null or c.first_responded_at > c.first_response_due)
+      and c.merged_into_id is null and ${subject} is not null ${only(subject, s.subjectIds)}`);
+}
+
+/** A complaint found true (属实) or partly true (部分属实) in the period. */
+export function substantiatedComplaints(db: Executor, s: Scan, now: Date) {
+  void now;
+  const subject = caseSubject(s.kind);
+  return list(db, sql<EventRow>`
+    select ${subject} as subject_id, c.resolved_at as at, 'case' as ref_type, c.id::text as ref_id,
+      '群众投诉经核查' || case c.finding when 'substantiated' then '属实' else '部分属实' end || '：案件编号 ' || c.id as summary
+    from cases c
+    where c.finding in ('substantiated', 'partly') and c.resolved_at >= ${s.period.from} and c.resolved_at < ${s.period.to}
+      and c.status <> 'rejected' and ${subject} is not null ${only(subject, s.subjectIds)}`);
+}
+
 export const EVENT_QUERIES: Record<string, (db: Executor, s: Scan, now: Date) => Promise<EventRow[]>> = {
   bad_rating: badRatings,
   rectification_overdue: overdueRectifications,
@@ -117,4 +144,6 @@ export const EVENT_QUERIES: Record<string, (db: Executor, s: Scan, now: Date) =>
   hotline_overdue: overdueHotline,
   proposal_overdue: overdueProposals,
   training_completed: completedTraining,
+  complaint_late_response: lateComplaintResponses,
+  complaint_substantiated: substantiatedComplaints,
 };

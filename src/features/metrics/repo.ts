@@ -158,15 +158,33 @@ export function trainingCounts(db: Executor, s: Scan): Promise<Map<number, Row>>
     group by 1`);
 }
 
+/**
+ * Complaints and reports (cases) against the subject, rejected ones (不予受理) left out: a person is the
+ * case's subject person; a unit is the unit complained about, or the accountable handling unit when the
+ * reporter named none. Received in the period: all, distinct complaints (not merged into another) and
+ * repeats (a merged duplicate or a reopened case). Substantiated: found 属实 or 部分属实 in the period,
+ * whenever received, so the count agrees with the complaint_substantiated events.
+ */
+export function caseCounts(db: Executor, s: Scan): Promise<Map<number, Row>> {
+  const subject = s.kind === 'staff' ? sql.raw('c.subject_staff_id') : sql.raw('coalesce(c.subject_unit_id, c.unit_id)');
+  const received = sql`c.submitted_at >= ${s.period.from} and c.submitted_at < ${s.period.to}`;
+  const found = sql`c.finding in ('substantiated', 'partly') and c.resolved_at >= ${s.period.from} and c.resolved_at < ${s.period.to}`;
+  return rows(db, sql`
+    select ${subject} as subject_id,
+      count(*) filter (where ${received}) as received,
+      count(*) filter (where ${received} and c.merged_into_id is null) as complaints,
+      count(*) filter (where ${received} and (c.merged_into_id is not null or c.reopen_count > 0)) as repeats,
+      count(*) filter (where ${found}) as substantiated
+    from cases c
+    where c.status <> 'rejected' and ((${received}) or (${found}))
+      and ${subject} is not null ${only(subject, s.subjectIds)}
+    group by 1`);
+}
+
 /** Every subject id of a kind (when the caller names none). */
 export async function allSubjectIds(db: Executor, kind: SubjectKind): Promise<number[]> {
   const table = kind === 'staff' ? sql.raw('staff') : sql.raw('units');
   return (await sql<{ id: number }>`select id from ${table} order by id`.execute(db)).rows.map((r) => Number(r.id));
-}
-
-/** Whether a table exists (complaint metrics wait for the cases table). */
-export async function tableExists(db: Executor, name: string): Promise<boolean> {
-  return (await sql<{ t: string | null }>`select to_regclass(${name})::text as t`.execute(db)).rows[0]?.t != null;
 }
 
 /** Configurable requirements of the metrics (metric_settings), with their defaults. */

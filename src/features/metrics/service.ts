@@ -48,28 +48,30 @@ export function ratioValue(code: string, numerator: number, denominator: number,
 const unavailable = (): MetricValue => ({ value: null, numerator: null, denominator: null, sample: 0, insufficient: true });
 
 type Group = 'transactions' | 'ratings' | 'rectifications' | 'hotline' | 'proposals' | 'training' | 'cases';
-const GROUP_OF: Record<string, Group> = {
-  on_time_completion_rate: 'transactions',
-  avg_processing_days_ratio: 'transactions',
-  satisfaction_index: 'ratings',
-  bad_rating_rate: 'ratings',
-  bad_rating_rectified_rate: 'rectifications',
-  complaints_per_1000: 'cases',
-  substantiated_complaints: 'cases',
-  repeat_complaint_rate: 'cases',
-  hotline_response_24h_rate: 'hotline',
-  hotline_resolution_rate: 'hotline',
-  training_hours_share: 'training',
-  proposals_on_time_rate: 'proposals',
+/** The counting statements each metric reads (complaints per 1,000 needs the transactions too). */
+const GROUPS_OF: Record<string, Group[]> = {
+  on_time_completion_rate: ['transactions'],
+  avg_processing_days_ratio: ['transactions'],
+  satisfaction_index: ['ratings'],
+  bad_rating_rate: ['ratings'],
+  bad_rating_rectified_rate: ['rectifications'],
+  complaints_per_1000: ['cases', 'transactions'],
+  substantiated_complaints: ['cases'],
+  repeat_complaint_rate: ['cases'],
+  hotline_response_24h_rate: ['hotline'],
+  hotline_resolution_rate: ['hotline'],
+  training_hours_share: ['training'],
+  proposals_on_time_rate: ['proposals'],
 };
 
-const QUERIES: Record<Exclude<Group, 'cases'>, (db: repo.Executor, s: repo.Scan) => Promise<Map<number, repo.Row>>> = {
+const QUERIES: Record<Group, (db: repo.Executor, s: repo.Scan) => Promise<Map<number, repo.Row>>> = {
   transactions: repo.transactionCounts,
   ratings: repo.ratingCounts,
   rectifications: repo.rectificationCounts,
   hotline: repo.hotlineCounts,
   proposals: repo.proposalCounts,
   training: repo.trainingCounts,
+  cases: repo.caseCounts,
 };
 
 export interface MetricsRequest {
@@ -110,10 +112,9 @@ export async function computeMetrics(db: Kysely<DB>, req: MetricsRequest): Promi
   const codes = [...new Set(req.codes)];
   const subjectIds = req.subjectIds ? [...new Set(req.subjectIds)] : null;
   const scan: repo.Scan = { kind: req.kind, period: req.period, subjectIds };
-  const groups = [...new Set(codes.map((c) => GROUP_OF[c]!))];
-  const casesReady = groups.includes('cases') && (await repo.tableExists(db, 'public.cases'));
+  const groups = [...new Set(codes.flatMap((c) => GROUPS_OF[c]!))];
   const [counts, settings, ids] = await Promise.all([
-    Promise.all(groups.map(async (g) => [g, g === 'cases' ? new Map<number, repo.Row>() : await repo.withoutJit(db, (trx) => QUERIES[g](trx, scan))] as const)).then((e) => new Map(e)),
+    Promise.all(groups.map(async (g) => [g, await repo.withoutJit(db, (trx) => QUERIES[g](trx, scan))] as const)).then((e) => new Map(e)),
     groups.includes('training') ? repo.settings(db) : Promise.resolve(new Map<string, number>()),
     subjectIds ?? repo.allSubjectIds(db, req.kind),
   ]);
@@ -123,13 +124,13 @@ export async function computeMetrics(db: Kysely<DB>, req: MetricsRequest): Promi
   for (const id of ids) {
     const of = (g: Group) => counts.get(g)?.get(id) ?? zero;
     const values: Record<string, MetricValue> = {};
-    for (const code of codes) values[code] = valueOf(req.kind, code, of, required, casesReady, req.minSample);
+    for (const code of codes) values[code] = valueOf(req.kind, code, of, required, req.minSample);
     out.set(id, values);
   }
   return out;
 }
 
-function valueOf(kind: SubjectKind, code: string, of: (g: Group) => repo.Row, requiredHoursPerPerson: number, casesReady: boolean, minSample?: number): MetricValue {
+function valueOf(kind: SubjectKind, code: string, of: (g: Group) => repo.Row, requiredHoursPerPerson: number, minSample?: number): MetricValue {
   const n = (g: Group, k: string) => of(g)[k] ?? 0;
   const metricValue = (c: string, num: number, den: number, sample: number) => ratioValue(c, num, den, sample, minSample);
   switch (code) {
@@ -146,9 +147,14 @@ function valueOf(kind: SubjectKind, code: string, of: (g: Group) => repo.Row, re
       const people = kind === 'staff' ? 1 : n('training', 'people');
       return metricValue(code, n('training', 'hours'), requiredHoursPerPerson * people, people);
     }
+    case 'complaints_per_1000': return metricValue(code, n('cases', 'complaints') * 1000, n('transactions', 'completed'), n('transactions', 'completed'));
+    case 'repeat_complaint_rate': return metricValue(code, n('cases', 'repeats'), n('cases', 'received'), n('cases', 'received'));
+    case 'substantiated_complaints': {
+      // A count: no complaint found true is a real zero (the case register is the whole evidence).
+      const count = n('cases', 'substantiated');
+      return { value: count, numerator: count, denominator: null, sample: n('cases', 'received'), insufficient: false };
+    }
     default:
-      // Complaint metrics (needs cases): computed once the cases feature (issue 5) has landed.
-      void casesReady;
       return unavailable();
   }
 }
