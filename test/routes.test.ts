@@ -390,6 +390,11 @@ const CASES: Record<string, Case> = {
     bad: { user: 'organizer', method: 'POST', url: '/api/scoring/frameworks', body: { definition: brokenFramework } },
     ok: { user: 'organizer', method: 'POST', url: '/api/scoring/frameworks', body: { definition: routeFramework }, status: 201 },
   },
+  'POST /api/scoring/frameworks/validate': {
+    denied: { user: 'unit_head', method: 'POST', url: '/api/scoring/frameworks/validate', body: { definition: routeFramework }, status: 403 },
+    bad: { user: 'organizer', method: 'POST', url: '/api/scoring/frameworks/validate', body: { framework: routeFramework } },
+    ok: { user: 'organizer', method: 'POST', url: '/api/scoring/frameworks/validate', body: { definition: brokenFramework } },
+  },
   'GET /api/scoring/frameworks/{id}': {
     denied: { user: 'observer', url: '/api/scoring/frameworks/999', status: 404 },
     bad: { user: 'observer', url: '/api/scoring/frameworks/one' },
@@ -459,6 +464,13 @@ const CASES: Record<string, Case> = {
     denied: { user: 'admin', method: 'POST', url: '/api/scoring/runs/1/publish', status: 403 },
     bad: { user: 'organizer', method: 'POST', url: '/api/scoring/runs/0/publish' },
     ok: { user: 'organizer', method: 'POST', url: '/api/scoring/runs/1/publish' },
+  },
+  // After run 1 is published: its unit results are public; an unknown (or draft) run is not found.
+  'GET /api/public/disclosures': {
+    anonymous: 'public',
+    denied: { user: '', url: '/api/public/disclosures?runId=999', status: 404 },
+    bad: { user: '', url: '/api/public/disclosures?category=secret' },
+    ok: { user: '', url: '/api/public/disclosures?runId=1' },
   },
 };
 

@@ -7,7 +7,8 @@ import { fairnessReport } from './fairness.ts';
 import { defaultInputProvider } from './inputs.ts';
 import { computeRun, getResult, getRun, listResults, listRuns, publishRun } from './runs.ts';
 import * as S from './schema.ts';
-import { createExemption, getFramework, importFramework, listExemptions, listFrameworks, publishFramework, recordAssessment, updateFramework, type ScoringDeps } from './service.ts';
+import { listDisclosures } from './disclosures.ts';
+import { checkFramework, createExemption, getFramework, importFramework, listExemptions, listFrameworks, publishFramework, recordAssessment, updateFramework, type ScoringDeps } from './service.ts';
 
 export async function scoringRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
   const deps: ScoringDeps = { db: opts.ctx.db, provider: await defaultInputProvider() };
@@ -19,6 +20,9 @@ export async function scoringRoutes(app: FastifyInstance, opts: { ctx: AppContex
   app.post<{ Body: S.FrameworkBody }>('/scoring/frameworks',
     { schema: { tags, summary: 'Import a framework definition (JSON) as a new draft version', body: S.FrameworkBody, response: { 201: S.FrameworkDetail } } },
     async (request, reply) => reply.status(201).send(await importFramework(deps, request.principal, request.body)));
+  app.post<{ Body: S.FrameworkBody }>('/scoring/frameworks/validate',
+    { schema: { tags, summary: 'Validate a definition without saving it (the editor\'s live validation): every error names the indicator and rule', body: S.FrameworkBody, response: { 200: S.ValidationReport } } },
+    async (request) => checkFramework(deps, request.principal, request.body));
   app.get<{ Params: { id: number } }>('/scoring/frameworks/:id',
     { schema: { tags, summary: 'A framework version with its definition (the JSON export)', params: S.IdParams, response: { 200: S.FrameworkDetail } } },
     async (request) => getFramework(deps, request.principal, request.params.id));
@@ -75,4 +79,8 @@ export async function scoringRoutes(app: FastifyInstance, opts: { ctx: AppContex
       const body = await exportCsv(deps.db, request.principal, id);
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="scores-${id}.csv"`).send(body);
     });
+
+  app.get<{ Querystring: S.DisclosureQuery }>('/public/disclosures',
+    { schema: { tags, summary: 'Public disclosures (公示): unit-level results of published runs, no sign-in; no personal data', querystring: S.DisclosureQuery, response: { 200: S.Disclosures } } },
+    async (request) => listDisclosures(deps.db, request.query));
 }
