@@ -450,6 +450,11 @@ const CASES: Record<string, Case> = {
     bad: { user: 'unit_head', url: '/api/scoring/runs/1/results/person/S0000020' },
     ok: { user: 'unit_head', url: '/api/scoring/runs/1/results/staff/S0000020' },
   },
+  'GET /api/scoring/runs/{id}/units': {
+    denied: { user: 'observer', url: '/api/scoring/runs/1/units', status: 403 },
+    bad: { user: 'unit_head', url: '/api/scoring/runs/1/units?bottom=maybe' },
+    ok: { user: 'unit_head', url: '/api/scoring/runs/1/units' },
+  },
   'GET /api/scoring/runs/{id}/fairness': {
     denied: { user: 'unit_head', url: '/api/scoring/runs/1/fairness', status: 403 },
     bad: { user: 'organizer', url: '/api/scoring/runs/1/fairness?gap=-1' },

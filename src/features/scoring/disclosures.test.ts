@@ -1,6 +1,6 @@
-// The public disclosures (公示) and the editor's live validation, over HTTP on a real database: nothing
-// is public before a run is published; afterwards only units' results, with exactly the disclosed
-// fields (no staff, no person's name, no evidence); a draft run is not found.
+// The routes the console and portal pages added (over HTTP, real database): public disclosures (公示) —
+// nothing before a run is published, then only units' results with exactly the disclosed fields; the
+// editor's live validation; the units × dimensions matrix of a run, in the caller's scope.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { DEFAULT_FRAMEWORK } from './default-framework.ts';
@@ -81,5 +81,35 @@ describe('framework validation for the editor', () => {
     const after = Number((await t.ctx.db.selectFrom('score_frameworks').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
     expect(after).toBe(before);
     expect((await call('unit_head', 'POST', '/api/scoring/frameworks/validate', { definition: DEFAULT_FRAMEWORK })).statusCode).toBe(403);
+  });
+});
+
+describe('units × dimensions of a run', () => {
+  it("gives each unit in scope its dimension points from its breakdown, worst first; other counties' units are left out", async () => {
+    const runs = (await call('organizer', 'GET', '/api/scoring/runs?status=published')).json();
+    const runId = runs.items[0].id as number;
+    const all = (await call('organizer', 'GET', `/api/scoring/runs/${runId}/units?pageSize=500`)).json();
+    expect(all.total).toBeGreaterThan(3);
+    const totals = all.items.map((r: { total: number }) => r.total);
+    expect(totals).toEqual([...totals].sort((a: number, b: number) => a - b));
+    const first = all.items[0];
+    const detail = (await call('organizer', 'GET', `/api/scoring/runs/${runId}/results/unit/${first.unitCode}`)).json();
+    expect(first.dimensions).toEqual(detail.dimensions.map((d: Record<string, unknown>) => ({ code: d.code, nameZh: d.nameZh, nameEn: d.nameEn, points: d.points, max: d.max })));
+    expect(first.total).toBe(detail.total);
+
+    const head = (await call('unit_head', 'GET', `/api/scoring/runs/${runId}/units?pageSize=500`)).json();
+    const headUnits = (await call('unit_head', 'GET', '/api/units?pageSize=500')).json();
+    expect(head.total).toBeGreaterThan(0);
+    expect(head.total).toBeLessThan(all.total);
+    const own = new Set(headUnits.items.map((u: { code: string }) => u.code));
+    expect(head.items.every((r: { unitCode: string }) => own.has(r.unitCode))).toBe(true);
+
+    const bottom = (await call('organizer', 'GET', `/api/scoring/runs/${runId}/units?bottom=true&pageSize=500`)).json();
+    expect(bottom.total).toBeGreaterThan(0);
+    expect(bottom.items.every((r: { bottom: boolean }) => r.bottom)).toBe(true);
+    const flagged = await t.ctx.db.selectFrom('score_results').select((eb) => eb.fn.countAll<string>().as('n')).where('run_id', '=', runId).where('subject_kind', '=', 'unit').where('bottom', '=', true).executeTakeFirstOrThrow();
+    expect(bottom.total).toBe(Number(flagged.n));
+    // A civil servant sees only their own result, so no units.
+    expect((await call('staff', 'GET', `/api/scoring/runs/${runId}/units`)).json().total).toBe(0);
   });
 });

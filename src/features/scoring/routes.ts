@@ -8,6 +8,7 @@ import { defaultInputProvider } from './inputs.ts';
 import { computeRun, getResult, getRun, listResults, listRuns, publishRun } from './runs.ts';
 import * as S from './schema.ts';
 import { listDisclosures } from './disclosures.ts';
+import { unitMatrix } from './unit-matrix.ts';
 import { checkFramework, createExemption, getFramework, importFramework, listExemptions, listFrameworks, publishFramework, recordAssessment, updateFramework, type ScoringDeps } from './service.ts';
 
 export async function scoringRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
@@ -65,6 +66,9 @@ export async function scoringRoutes(app: FastifyInstance, opts: { ctx: AppContex
   app.get<{ Params: { id: number; kind: 'staff' | 'unit'; code: string } }>('/scoring/runs/:id/results/:kind/:code',
     { schema: { tags, summary: "One subject's breakdown: every point with its sentence and evidence (viewing a person's is logged)", params: S.ResultParams, response: { 200: S.ResultDetail } } },
     async (request) => getResult(deps, request.principal, request.params.id, request.params.kind, request.params.code));
+  app.get<{ Params: { id: number }; Querystring: S.UnitMatrixQuery }>('/scoring/runs/:id/units',
+    { schema: { tags, summary: "Units × dimensions of a run in the caller's scope (worst total first): each unit's points per dimension, band, rank, bottom flag", params: S.IdParams, querystring: S.UnitMatrixQuery, response: { 200: pageOf(S.UnitMatrixRow) } } },
+    async (request) => unitMatrix(deps, request.principal, request.params.id, request.query));
   app.get<{ Params: { id: number }; Querystring: { gap?: number; normalise?: boolean } }>('/scoring/runs/:id/fairness',
     { schema: { tags, summary: 'Fairness report: distributions by level and category, flagged gaps, optional percentiles', params: S.IdParams, querystring: S.FairnessQuery, response: { 200: S.FairnessReport } } },
     async (request) => fairnessReport(deps.db, request.principal, request.params.id, request.query));

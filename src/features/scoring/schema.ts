@@ -143,3 +143,14 @@ export const Disclosures = Type.Object({
   })),
   page: Type.Integer(), pageSize: Type.Integer(), total: Type.Integer(),
 });
+
+// The units × dimensions matrix of a run (dashboard heatmap, bottom-10% list).
+export const UnitMatrixQuery = Type.Object(
+  { page: PageQuery.properties.page, pageSize: PageQuery.properties.pageSize, bottom: Type.Optional(Type.Boolean({ description: 'only units in (true) or out of (false) the bottom share' })) },
+  { additionalProperties: false },
+);
+export type UnitMatrixQuery = Static<typeof UnitMatrixQuery>;
+export const UnitMatrixRow = Type.Object({
+  unitCode: Type.String(), unitName: Type.String(), category: Type.String(), total: Type.Number(), band: Type.String(), rank: Type.Integer(), categorySize: Type.Integer(), bottom: Type.Boolean(),
+  dimensions: Type.Array(Type.Object({ code: Type.String(), nameZh: Type.String(), nameEn: Type.String(), points: Type.Number(), max: Type.Number() })),
+});
