@@ -49,7 +49,7 @@ describe('public disclosures', () => {
     // Totals and ranks are the run's own, as the signed-in results list gives them.
     const internal = await call('organizer', 'GET', `/api/scoring/runs/${runId}/results?kind=unit&pageSize=500`);
     const byCode = new Map(internal.json().items.map((r: { subjectCode: string; total: number; rank: number }) => [r.subjectCode, r]));
-    for (const row of body.items) expect(byCode.get(row.unitCode)).toMatchObject({ total: row.total, rank: row.rank });
+    for (const row of body.items) expect(byCode.get(row.unitCode)).toMatchObject({ total: row.total, rank: row.rank, unitName: row.unitName });
 
     // No staff member appears anywhere in the public answer.
     const staff = await t.ctx.db.selectFrom('staff').select(['code', 'name']).execute();

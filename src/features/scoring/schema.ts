@@ -84,7 +84,7 @@ export const ResultQuery = Type.Object(
 );
 export type ResultQuery = Static<typeof ResultQuery>;
 export const ResultSummary = Type.Object({
-  subjectKind: Type.String(), subjectCode: Type.String(), unitCode: Type.String(), category: Type.String(), level: Nullable(Type.String()), total: Type.Number(),
+  subjectKind: Type.String(), subjectCode: Type.String(), unitCode: Type.String(), unitName: Type.String(), category: Type.String(), level: Nullable(Type.String()), total: Type.Number(),
   band: Type.String(), rank: Type.Integer(), categorySize: Type.Integer(), bottom: Type.Boolean(), promotionEligible: Nullable(Type.Boolean()), vetoed: Type.Boolean(), digest: Type.String(),
 });
 const Evidence = Type.Array(Type.Object({ type: Type.String(), id: Type.String() }));

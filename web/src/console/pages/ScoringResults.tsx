@@ -79,7 +79,7 @@ export default function ScoringResults() {
       title: t('field.code'), dataIndex: 'subjectCode',
       render: (c: string, row) => <Link data-testid="result-link" to={`/scoring/runs/${id}/${row.subjectKind}/${encodeURIComponent(c)}?unit=${encodeURIComponent(row.unitCode)}`}>{c}</Link>,
     },
-    { title: t('field.unit'), dataIndex: 'unitCode' },
+    { title: t('field.unit'), dataIndex: 'unitName' },
     { title: t('field.category'), dataIndex: 'category', render: (c: string) => label(t, 'category', c) },
     { title: t('field.staffLevel'), dataIndex: 'level', render: (l: string | null) => label(t, 'staffLevel', l) },
     { title: t('scoring.total'), dataIndex: 'total', align: 'right', render: (v: number) => <strong>{v.toFixed(2)}</strong> },

@@ -11,7 +11,7 @@ export interface Run {
   status: 'draft' | 'published'; publishedAt: string | null; createdAt: string;
 }
 export interface ResultRow {
-  subjectKind: 'staff' | 'unit'; subjectCode: string; unitCode: string; category: string; level: string | null; total: number; band: string;
+  subjectKind: 'staff' | 'unit'; subjectCode: string; unitCode: string; unitName: string; category: string; level: string | null; total: number; band: string;
   rank: number; categorySize: number; bottom: boolean; promotionEligible: boolean | null; vetoed: boolean; digest: string;
 }
 export interface Line { zh: string; en: string }
