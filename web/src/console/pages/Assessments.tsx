@@ -58,8 +58,8 @@ export default function Assessments() {
           <Form.Item name="note" label={t('scoring.as.note')}><Input.TextArea maxLength={1000} rows={2} /></Form.Item>
           <Button type="primary" htmlType="submit" loading={send.isPending} data-testid="assessment-submit">{t('scoring.as.submit')}</Button>
         </Form>
-        {send.isError && <Alert style={{ marginTop: 12 }} type="error" role="alert" showIcon message={friendlyError(t, send.error)} description={send.error.message} />}
-        {saved && <Alert style={{ marginTop: 12 }} type="success" showIcon message={t('scoring.as.saved', { level: saved.level, version: saved.version })} />}
+        {send.isError && <Alert style={{ marginTop: 12 }} type="error" role="alert" showIcon title={friendlyError(t, send.error)} description={send.error.message} />}
+        {saved && <Alert style={{ marginTop: 12 }} type="success" showIcon title={t('scoring.as.saved', { level: saved.level, version: saved.version })} />}
       </Card>
     </>
   );

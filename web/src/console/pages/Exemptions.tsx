@@ -56,8 +56,8 @@ function AddExemption() {
         <Form.Item name="reason" label={t('scoring.ex.reason')} rules={[{ required: true, whitespace: true, message: t('error.required') }]}><Input.TextArea maxLength={1000} rows={2} /></Form.Item>
         <Button type="primary" htmlType="submit" loading={add.isPending} data-testid="exemption-submit">{t('scoring.ex.approve')}</Button>
       </Form>
-      {add.isError && <Alert style={{ marginTop: 12 }} type="error" role="alert" showIcon message={friendlyError(t, add.error)} description={add.error.message} />}
-      {done && <Alert style={{ marginTop: 12 }} type="success" showIcon message={t('scoring.ex.added')} />}
+      {add.isError && <Alert style={{ marginTop: 12 }} type="error" role="alert" showIcon title={friendlyError(t, add.error)} description={add.error.message} />}
+      {done && <Alert style={{ marginTop: 12 }} type="success" showIcon title={t('scoring.ex.added')} />}
     </Card>
   );
 }

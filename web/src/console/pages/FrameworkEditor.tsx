@@ -120,16 +120,16 @@ export default function FrameworkEditor() {
         {f.status === 'published' ? <Tag color="green">{t('scoring.status.published')}</Tag> : <Tag color="orange">{t('scoring.status.draft')}</Tag>}
       </PageTitle>
       {f.status === 'published'
-        ? <Alert type="info" showIcon style={{ marginBottom: 12 }} data-testid="fw-readonly" message={t('scoring.fw.readOnly', { at: formatDateTime(f.publishedAt, locale) })} />
-        : !may.editFramework(me) && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('scoring.fw.noEdit')} />}
+        ? <Alert type="info" showIcon style={{ marginBottom: 12 }} data-testid="fw-readonly" title={t('scoring.fw.readOnly', { at: formatDateTime(f.publishedAt, locale) })} />
+        : !may.editFramework(me) && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('scoring.fw.noEdit')} />}
       {may.editFramework(me) && (
         <Card size="small" style={{ marginBottom: 12 }}>
           {parseError
-            ? <Alert type="error" role="alert" showIcon message={t('scoring.fw.jsonError')} description={parseError} />
+            ? <Alert type="error" role="alert" showIcon title={t('scoring.fw.jsonError')} description={parseError} />
             : errors.length === 0
-              ? <Alert type="success" showIcon data-testid="fw-valid" message={validation.isFetching ? t('scoring.fw.validating') : t('scoring.fw.valid')} />
+              ? <Alert type="success" showIcon data-testid="fw-valid" title={validation.isFetching ? t('scoring.fw.validating') : t('scoring.fw.valid')} />
               : (
-                <Alert type="error" role="alert" showIcon data-testid="fw-errors" message={t('scoring.fw.errorCount', { n: errors.length })}
+                <Alert type="error" role="alert" showIcon data-testid="fw-errors" title={t('scoring.fw.errorCount', { n: errors.length })}
                   description={<ul style={{ margin: 0, paddingLeft: 16 }}>{errors.map((e) => <li key={`${e.path}:${e.message}`}><strong>{placeOf(doc, e.path, locale, catName)}</strong>：{e.message}</li>)}</ul>} />
               )}
         </Card>
@@ -137,7 +137,7 @@ export default function FrameworkEditor() {
       <Segmented value={mode} onChange={(v) => setMode(v as 'form' | 'json')} style={{ marginBottom: 12 }}
         options={[{ value: 'form', label: t('scoring.fw.form') }, { value: 'json', label: 'JSON' }]} />
       {mode === 'form'
-        ? (doc && !parseError ? <FrameworkForm doc={doc} errors={errors} readOnly={!editable} onChange={change} /> : <Alert type="warning" showIcon message={t('scoring.fw.fixJsonFirst')} />)
+        ? (doc && !parseError ? <FrameworkForm doc={doc} errors={errors} readOnly={!editable} onChange={change} /> : <Alert type="warning" showIcon title={t('scoring.fw.fixJsonFirst')} />)
         : (
           <>
             <Input.TextArea aria-label={t('scoring.fw.jsonLabel')} data-testid="fw-json" value={text} readOnly={!editable} onChange={(e) => changeText(e.target.value)}

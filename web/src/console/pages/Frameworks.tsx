@@ -35,9 +35,9 @@ function ImportFramework() {
       <Upload accept=".json,application/json" showUploadList={false} beforeUpload={read}>
         <Button loading={imp.isPending}>{t('scoring.fw.importButton')}</Button>
       </Upload>
-      {local && <Alert style={{ marginTop: 12 }} type="error" role="alert" showIcon message={t('scoring.fw.jsonError')} description={local} />}
+      {local && <Alert style={{ marginTop: 12 }} type="error" role="alert" showIcon title={t('scoring.fw.jsonError')} description={local} />}
       {imp.isError && (
-        <Alert style={{ marginTop: 12 }} type="error" role="alert" showIcon message={friendlyError(t, imp.error)}
+        <Alert style={{ marginTop: 12 }} type="error" role="alert" showIcon title={friendlyError(t, imp.error)}
           description={problems.length ? <ul style={{ margin: 0, paddingLeft: 16 }}>{problems.map((p) => <li key={`${p.path}:${p.message}`}><code>{p.path}</code> {p.message}</li>)}</ul> : undefined} />
       )}
     </Card>

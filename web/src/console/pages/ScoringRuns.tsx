@@ -68,9 +68,9 @@ function StartRun() {
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={start.isPending} data-testid="run-start">{t('scoring.start')}</Button>
       </Form>
-      {start.isPending && <Alert style={{ marginTop: 12 }} type="info" showIcon message={t('scoring.running')} />}
-      {start.isError && <Alert style={{ marginTop: 12 }} type="error" role="alert" showIcon message={friendlyError(t, start.error)} description={start.error.message} />}
-      {created === false && <Alert style={{ marginTop: 12 }} type="info" showIcon message={t('scoring.sameRun')} />}
+      {start.isPending && <Alert style={{ marginTop: 12 }} type="info" showIcon title={t('scoring.running')} />}
+      {start.isError && <Alert style={{ marginTop: 12 }} type="error" role="alert" showIcon title={friendlyError(t, start.error)} description={start.error.message} />}
+      {created === false && <Alert style={{ marginTop: 12 }} type="info" showIcon title={t('scoring.sameRun')} />}
     </Card>
   );
 }

@@ -55,7 +55,7 @@ export default function ScoringSubject() {
       <PageTitle extra={<Link to={`/scoring/runs/${id}`}>{t('common.back')}</Link>}>
         {t('scoring.subjectTitle', { code, kind: t(kind === 'staff' ? 'scoring.kind.staff' : 'scoring.kind.unit') })}
       </PageTitle>
-      {d.veto && <Alert type="error" showIcon style={{ marginBottom: 12 }} message={t('scoring.vetoed')} description={<Space direction="vertical">{lineText(locale, d.veto.explanation)}<EvidenceLinks refs={d.veto.evidence} unitCode={unitCode} /></Space>} />}
+      {d.veto && <Alert type="error" showIcon style={{ marginBottom: 12 }} title={t('scoring.vetoed')} description={<Space direction="vertical">{lineText(locale, d.veto.explanation)}<EvidenceLinks refs={d.veto.evidence} unitCode={unitCode} /></Space>} />}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={14}>
           <Card>
@@ -71,7 +71,7 @@ export default function ScoringSubject() {
               {d.promotionEligible !== null && <Descriptions.Item label={t('scoring.promotable')}>{d.promotionEligible ? t('common.yes') : t('common.no')}</Descriptions.Item>}
               {d.subject.level && <Descriptions.Item label={t('field.staffLevel')}>{label(t, 'staffLevel', d.subject.level)}</Descriptions.Item>}
             </Descriptions>
-            {d.quotaNote && <Alert style={{ marginTop: 12 }} type="info" showIcon message={lineText(locale, d.quotaNote)} />}
+            {d.quotaNote && <Alert style={{ marginTop: 12 }} type="info" showIcon title={lineText(locale, d.quotaNote)} />}
             <Table size="small" style={{ marginTop: 12 }} rowKey="code" pagination={false} dataSource={d.dimensions}
               columns={[
                 { title: t('scoring.dimension'), key: 'n', render: (_, x) => pick(locale, x.nameZh, x.nameEn) },

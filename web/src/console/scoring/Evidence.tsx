@@ -68,7 +68,7 @@ function MetricEvidence({ id, unitCode }: { id: string; unitCode?: string }) {
     enabled: Boolean(metric && period && kind && code),
   });
   if (q.isPending) return <Spin aria-label={t('common.loading')} />;
-  if (q.isError) return <Alert type="error" role="alert" showIcon message={friendlyError(t, q.error)} />;
+  if (q.isError) return <Alert type="error" role="alert" showIcon title={friendlyError(t, q.error)} />;
   const row = q.data.items.find((r) => r.subject.code === code);
   const v = row?.metrics[metric!];
   return (
@@ -117,11 +117,11 @@ function LedgerEvidence({ evidence }: { evidence: EvidenceRef }) {
       {q.isPending && <Spin aria-label={t('common.loading')} />}
       {q.isError && (
         <Alert type="warning" role="alert" showIcon
-          message={q.error instanceof ApiError && q.error.status === 404 ? t('scoring.evidence.notInLedger') : friendlyError(t, q.error)} />
+          title={q.error instanceof ApiError && q.error.status === 404 ? t('scoring.evidence.notInLedger') : friendlyError(t, q.error)} />
       )}
       {q.data && (
         <>
-          <Alert type={q.data.ok ? 'success' : 'error'} showIcon data-testid="evidence-verified" message={q.data.ok ? t('scoring.evidence.verified') : t('scoring.evidence.verifyFailed')} />
+          <Alert type={q.data.ok ? 'success' : 'error'} showIcon data-testid="evidence-verified" title={q.data.ok ? t('scoring.evidence.verified') : t('scoring.evidence.verifyFailed')} />
           <Descriptions column={1} bordered size="small">
             <Descriptions.Item label={t('scoring.evidence.version')}>{q.data.proof.version}</Descriptions.Item>
             <Descriptions.Item label={t('scoring.evidence.time')}>{formatDateTime(q.data.proof.entryFields.time, locale)}</Descriptions.Item>

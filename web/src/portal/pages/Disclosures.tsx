@@ -37,7 +37,7 @@ export default function Disclosures() {
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={3} style={{ margin: 0 }}>{t('scoring.pub.title')}</Typography.Title>
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>{t('scoring.pub.intro')}</Typography.Paragraph>
-      {query.isError && <Alert type="error" role="alert" showIcon message={friendlyError(t, query.error)} />}
+      {query.isError && <Alert type="error" role="alert" showIcon title={friendlyError(t, query.error)} />}
       {query.isPending && <Spin aria-label={t('common.loading')} />}
       {d && !d.run && <Empty description={t('scoring.pub.none')} data-testid="disclosures-empty" />}
       {d?.run && (
