@@ -390,6 +390,11 @@ const CASES: Record<string, Case> = {
     bad: { user: 'organizer', method: 'POST', url: '/api/scoring/frameworks', body: { definition: brokenFramework } },
     ok: { user: 'organizer', method: 'POST', url: '/api/scoring/frameworks', body: { definition: routeFramework }, status: 201 },
   },
+  'POST /api/scoring/frameworks/validate': {
+    denied: { user: 'unit_head', method: 'POST', url: '/api/scoring/frameworks/validate', body: { definition: routeFramework }, status: 403 },
+    bad: { user: 'organizer', method: 'POST', url: '/api/scoring/frameworks/validate', body: { framework: routeFramework } },
+    ok: { user: 'organizer', method: 'POST', url: '/api/scoring/frameworks/validate', body: { definition: brokenFramework } },
+  },
   'GET /api/scoring/frameworks/{id}': {
     denied: { user: 'observer', url: '/api/scoring/frameworks/999', status: 404 },
     bad: { user: 'observer', url: '/api/scoring/frameworks/one' },
@@ -445,6 +450,11 @@ const CASES: Record<string, Case> = {
     bad: { user: 'unit_head', url: '/api/scoring/runs/1/results/person/S0000020' },
     ok: { user: 'unit_head', url: '/api/scoring/runs/1/results/staff/S0000020' },
   },
+  'GET /api/scoring/runs/{id}/units': {
+    denied: { user: 'observer', url: '/api/scoring/runs/1/units', status: 403 },
+    bad: { user: 'unit_head', url: '/api/scoring/runs/1/units?bottom=maybe' },
+    ok: { user: 'unit_head', url: '/api/scoring/runs/1/units' },
+  },
   'GET /api/scoring/runs/{id}/fairness': {
     denied: { user: 'unit_head', url: '/api/scoring/runs/1/fairness', status: 403 },
     bad: { user: 'organizer', url: '/api/scoring/runs/1/fairness?gap=-1' },
@@ -459,6 +469,13 @@ const CASES: Record<string, Case> = {
     denied: { user: 'admin', method: 'POST', url: '/api/scoring/runs/1/publish', status: 403 },
     bad: { user: 'organizer', method: 'POST', url: '/api/scoring/runs/0/publish' },
     ok: { user: 'organizer', method: 'POST', url: '/api/scoring/runs/1/publish' },
+  },
+  // After run 1 is published: its unit results are public; an unknown (or draft) run is not found.
+  'GET /api/public/disclosures': {
+    anonymous: 'public',
+    denied: { user: '', url: '/api/public/disclosures?runId=999', status: 404 },
+    bad: { user: '', url: '/api/public/disclosures?category=secret' },
+    ok: { user: '', url: '/api/public/disclosures?runId=1' },
   },
 };
 

@@ -109,7 +109,7 @@ export async function listResults(db: Executor, scope: Scope, runId: number, f: 
   if (f.q) q = q.where('r.subject_code', 'like', `${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (f.staffId !== undefined) q = q.where('r.subject_kind', '=', 'staff').where('r.subject_id', '=', f.staffId ?? -1);
   const [items, count] = await Promise.all([
-    q.select(['r.subject_kind', 'r.subject_code', 'u.code as unit_code', 'r.category', 'r.level', 'r.total', 'r.band', 'r.rank', 'r.category_size', 'r.bottom', 'r.promotion_eligible', 'r.vetoed', 'r.digest'])
+    q.select(['r.subject_kind', 'r.subject_code', 'u.code as unit_code', 'u.name as unit_name', 'r.category', 'r.level', 'r.total', 'r.band', 'r.rank', 'r.category_size', 'r.bottom', 'r.promotion_eligible', 'r.vetoed', 'r.digest'])
       .orderBy('r.subject_kind', 'desc').orderBy('r.category').orderBy('r.rank').orderBy('r.subject_code').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute(),
     q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);

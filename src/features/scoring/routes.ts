@@ -7,7 +7,9 @@ import { fairnessReport } from './fairness.ts';
 import { defaultInputProvider } from './inputs.ts';
 import { computeRun, getResult, getRun, listResults, listRuns, publishRun } from './runs.ts';
 import * as S from './schema.ts';
-import { createExemption, getFramework, importFramework, listExemptions, listFrameworks, publishFramework, recordAssessment, updateFramework, type ScoringDeps } from './service.ts';
+import { listDisclosures } from './disclosures.ts';
+import { unitMatrix } from './unit-matrix.ts';
+import { checkFramework, createExemption, getFramework, importFramework, listExemptions, listFrameworks, publishFramework, recordAssessment, updateFramework, type ScoringDeps } from './service.ts';
 
 export async function scoringRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
   const deps: ScoringDeps = { db: opts.ctx.db, provider: await defaultInputProvider() };
@@ -19,6 +21,9 @@ export async function scoringRoutes(app: FastifyInstance, opts: { ctx: AppContex
   app.post<{ Body: S.FrameworkBody }>('/scoring/frameworks',
     { schema: { tags, summary: 'Import a framework definition (JSON) as a new draft version', body: S.FrameworkBody, response: { 201: S.FrameworkDetail } } },
     async (request, reply) => reply.status(201).send(await importFramework(deps, request.principal, request.body)));
+  app.post<{ Body: S.FrameworkBody }>('/scoring/frameworks/validate',
+    { schema: { tags, summary: 'Validate a definition without saving it (the editor\'s live validation): every error names the indicator and rule', body: S.FrameworkBody, response: { 200: S.ValidationReport } } },
+    async (request) => checkFramework(deps, request.principal, request.body));
   app.get<{ Params: { id: number } }>('/scoring/frameworks/:id',
     { schema: { tags, summary: 'A framework version with its definition (the JSON export)', params: S.IdParams, response: { 200: S.FrameworkDetail } } },
     async (request) => getFramework(deps, request.principal, request.params.id));
@@ -61,6 +66,9 @@ export async function scoringRoutes(app: FastifyInstance, opts: { ctx: AppContex
   app.get<{ Params: { id: number; kind: 'staff' | 'unit'; code: string } }>('/scoring/runs/:id/results/:kind/:code',
     { schema: { tags, summary: "One subject's breakdown: every point with its sentence and evidence (viewing a person's is logged)", params: S.ResultParams, response: { 200: S.ResultDetail } } },
     async (request) => getResult(deps, request.principal, request.params.id, request.params.kind, request.params.code));
+  app.get<{ Params: { id: number }; Querystring: S.UnitMatrixQuery }>('/scoring/runs/:id/units',
+    { schema: { tags, summary: "Units × dimensions of a run in the caller's scope (worst total first): each unit's points per dimension, band, rank, bottom flag", params: S.IdParams, querystring: S.UnitMatrixQuery, response: { 200: pageOf(S.UnitMatrixRow) } } },
+    async (request) => unitMatrix(deps, request.principal, request.params.id, request.query));
   app.get<{ Params: { id: number }; Querystring: { gap?: number; normalise?: boolean } }>('/scoring/runs/:id/fairness',
     { schema: { tags, summary: 'Fairness report: distributions by level and category, flagged gaps, optional percentiles', params: S.IdParams, querystring: S.FairnessQuery, response: { 200: S.FairnessReport } } },
     async (request) => fairnessReport(deps.db, request.principal, request.params.id, request.query));
@@ -75,4 +83,8 @@ export async function scoringRoutes(app: FastifyInstance, opts: { ctx: AppContex
       const body = await exportCsv(deps.db, request.principal, id);
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="scores-${id}.csv"`).send(body);
     });
+
+  app.get<{ Querystring: S.DisclosureQuery }>('/public/disclosures',
+    { schema: { tags, summary: 'Public disclosures (公示): unit-level results of published runs, no sign-in; no personal data', querystring: S.DisclosureQuery, response: { 200: S.Disclosures } } },
+    async (request) => listDisclosures(deps.db, request.query));
 }

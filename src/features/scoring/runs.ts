@@ -175,7 +175,7 @@ export async function listResults(deps: ScoringDeps, principal: Principal | null
   const { items, total } = await repo.listResults(deps.db, p.scope, runId, { ...q, staffId: ownOnly(p) });
   return {
     items: items.map((r) => ({
-      subjectKind: r.subject_kind, subjectCode: r.subject_code, unitCode: r.unit_code, category: r.category, level: r.level, total: r.total, band: r.band,
+      subjectKind: r.subject_kind, subjectCode: r.subject_code, unitCode: r.unit_code, unitName: r.unit_name, category: r.category, level: r.level, total: r.total, band: r.band,
       rank: r.rank, categorySize: r.category_size, bottom: r.bottom, promotionEligible: r.promotion_eligible, vetoed: r.vetoed, digest: r.digest,
     })),
     page: q.page, pageSize: q.pageSize, total,

@@ -84,7 +84,7 @@ export const ResultQuery = Type.Object(
 );
 export type ResultQuery = Static<typeof ResultQuery>;
 export const ResultSummary = Type.Object({
-  subjectKind: Type.String(), subjectCode: Type.String(), unitCode: Type.String(), category: Type.String(), level: Nullable(Type.String()), total: Type.Number(),
+  subjectKind: Type.String(), subjectCode: Type.String(), unitCode: Type.String(), unitName: Type.String(), category: Type.String(), level: Nullable(Type.String()), total: Type.Number(),
   band: Type.String(), rank: Type.Integer(), categorySize: Type.Integer(), bottom: Type.Boolean(), promotionEligible: Nullable(Type.Boolean()), vetoed: Type.Boolean(), digest: Type.String(),
 });
 const Evidence = Type.Array(Type.Object({ type: Type.String(), id: Type.String() }));
@@ -113,3 +113,44 @@ export const FairnessReport = Type.Object({
   normalised: Type.Optional(Type.Array(Type.Object({ subjectKind: Type.String(), subjectCode: Type.String(), category: Type.String(), total: Type.Number(), percentile: Type.Number() }))),
 });
 export const ExportQuery = Type.Object({ format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')], { default: 'csv' }) }, { additionalProperties: false });
+
+export const ValidationReport = Type.Object({
+  valid: Type.Boolean(),
+  errors: Type.Array(Type.Object({ path: Type.String({ description: 'JSON pointer under /body/definition' }), message: Type.String() })),
+});
+
+// Public disclosures (公示): unit-level results of published runs only.
+export const DisclosureQuery = Type.Object(
+  {
+    page: PageQuery.properties.page, pageSize: PageQuery.properties.pageSize,
+    q: Type.Optional(Type.String({ maxLength: 100, description: 'part of a unit name or code' })),
+    runId: Type.Optional(Id),
+    category: Type.Optional(Type.Union([Type.Literal('window_service'), Type.Literal('law_enforcement'), Type.Literal('general_admin')])),
+  },
+  { additionalProperties: false },
+);
+export type DisclosureQuery = Static<typeof DisclosureQuery>;
+const DisclosureRun = Type.Object({
+  id: Type.Integer(), period: Type.String(), publishedAt: Type.String(),
+  framework: Type.Object({ code: Type.String(), versionNo: Type.Integer(), nameZh: Type.String(), nameEn: Type.String() }),
+});
+export const Disclosures = Type.Object({
+  runs: Type.Array(DisclosureRun, { description: 'published runs, newest first (at most 20)' }),
+  run: Nullable(DisclosureRun),
+  items: Type.Array(Type.Object({
+    unitCode: Type.String(), unitName: Type.String(), category: Type.String(), total: Type.Number(),
+    band: Type.Object({ code: Type.String(), nameZh: Type.String(), nameEn: Type.String() }), rank: Type.Integer(), categorySize: Type.Integer(),
+  })),
+  page: Type.Integer(), pageSize: Type.Integer(), total: Type.Integer(),
+});
+
+// The units × dimensions matrix of a run (dashboard heatmap, bottom-10% list).
+export const UnitMatrixQuery = Type.Object(
+  { page: PageQuery.properties.page, pageSize: PageQuery.properties.pageSize, bottom: Type.Optional(Type.Boolean({ description: 'only units in (true) or out of (false) the bottom share' })) },
+  { additionalProperties: false },
+);
+export type UnitMatrixQuery = Static<typeof UnitMatrixQuery>;
+export const UnitMatrixRow = Type.Object({
+  unitCode: Type.String(), unitName: Type.String(), category: Type.String(), total: Type.Number(), band: Type.String(), rank: Type.Integer(), categorySize: Type.Integer(), bottom: Type.Boolean(),
+  dimensions: Type.Array(Type.Object({ code: Type.String(), nameZh: Type.String(), nameEn: Type.String(), points: Type.Number(), max: Type.Number() })),
+});

@@ -37,6 +37,13 @@ function checkDefinition(provider: InputProvider, definition: unknown): Framewor
   return definition as FrameworkDef;
 }
 
+/** Live validation for the editor: the same rules as import and edit, answered as a report (200). */
+export function checkFramework(deps: ScoringDeps, principal: Principal | null, body: { definition: unknown }): { valid: boolean; errors: { path: string; message: string }[] } {
+  authorize(principal, 'frameworks.write');
+  const errors = validateFramework(body.definition, deps.provider.catalogue() ?? {}, '/body/definition');
+  return { valid: errors.length === 0, errors };
+}
+
 export async function importFramework(deps: ScoringDeps, principal: Principal | null, body: { definition: unknown }): Promise<FrameworkDetail> {
   const p = authorize(principal, 'frameworks.write');
   const def = checkDefinition(deps.provider, body.definition);

@@ -24,6 +24,7 @@ const Calendar = lazy(() => import('./pages/Calendar.tsx'));
 const Deadlines = lazy(() => import('./pages/Deadlines.tsx'));
 const Ledger = lazy(() => import('./pages/Ledger.tsx'));
 const AccessLog = lazy(() => import('./pages/AccessLog.tsx'));
+const Scoring = lazy(() => import('./pages/Scoring.tsx'));
 const Coming = lazy(() => import('./pages/Coming.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
@@ -100,7 +101,7 @@ function Shell() {
                 <Route path="/rectifications" element={page('rectifications', <Rectifications />)} />
                 <Route path="/rectifications/:id" element={page('rectifications', <RectificationDetail />)} />
                 <Route path="/cases/*" element={<Coming feature="cases" />} />
-                <Route path="/scoring/*" element={<Coming feature="scoring" />} />
+                <Route path="/scoring/*" element={page('scoring', <Scoring />)} />
                 <Route path="/calendar" element={page('calendar', <Calendar />)} />
                 <Route path="/deadlines" element={page('deadlines', <Deadlines />)} />
                 <Route path="/ledger" element={page('ledger', <Ledger />)} />

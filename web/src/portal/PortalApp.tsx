@@ -10,6 +10,7 @@ import { Providers } from '../shared/providers.tsx';
 const Home = lazy(() => import('./pages/Home.tsx'));
 const Rate = lazy(() => import('./pages/Rate.tsx'));
 const Coming = lazy(() => import('./pages/Coming.tsx'));
+const Disclosures = lazy(() => import('./pages/Disclosures.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
 function Shell() {
@@ -29,7 +30,7 @@ function Shell() {
               <Route path="/rate" element={<Rate />} />
               <Route path="/report" element={<Coming feature="report" />} />
               <Route path="/track" element={<Coming feature="track" />} />
-              <Route path="/disclosures" element={<Coming feature="disclosures" />} />
+              <Route path="/disclosures" element={<Disclosures />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Suspense>

@@ -9,6 +9,7 @@ import { formatRate } from '../../shared/format.ts';
 import { useT, type MessageKey } from '../../shared/i18n/index.tsx';
 import { Chart } from '../Chart.tsx';
 import { ErrorNotice, PageTitle } from '../paged.tsx';
+import { ScoringDashboard } from '../scoring/DashboardPanels.tsx';
 
 interface Metric { value: number | null; numerator: number; denominator: number; reason?: string }
 interface UnitMetrics {
@@ -134,6 +135,7 @@ export default function Dashboard() {
           </Card>
         </Col>
       </Row>
+      <ScoringDashboard />
       <Space />
     </>
   );

@@ -10,6 +10,7 @@ import { useI18n, type MessageKey } from '../../shared/i18n/index.tsx';
 import { ErrorNotice, PageTitle } from '../paged.tsx';
 import { canSee, useMe } from '../session.ts';
 import NotFound from './NotFound.tsx';
+import { StaffScorePanels } from '../scoring/StaffPanels.tsx';
 import type { StaffRow } from './Staff.tsx';
 
 export default function StaffDetail() {
@@ -45,6 +46,7 @@ export default function StaffDetail() {
           <Descriptions.Item label={t('field.updatedAt')}>{formatDateTime(s.updatedAt, locale)}</Descriptions.Item>
         </Descriptions>
       </Card>
+      <StaffScorePanels code={s.code} unitCode={s.unitCode} />
       {mayReveal && canSee(me, 'staff') && !revealed && (
         <Card title={t('staff.reveal')} style={{ marginTop: 16 }}>
           <Alert type="warning" showIcon message={t('staff.revealNotice')} style={{ marginBottom: 12 }} />
