@@ -71,6 +71,15 @@ describe('canonical JSON (RFC 8785)', () => {
     expect(canonicalJson(Object.assign(Object.create(null), { z: 1 }))).toBe('{"z":1}');
   });
 
+  it('orders array-index keys as strings too ("10" before "9"), which plain objects do not', () => {
+    expect(canonicalJson({ 9: 'a', 10: 'b', x: { 2: true, 11: false } })).toBe('{"10":"b","9":"a","x":{"11":false,"2":true}}');
+  });
+
+  it('names where an unrepresentable value sits', () => {
+    expect(() => canonicalJson({ items: [{ x: 1 }, { x: Infinity }] })).toThrow('/items/1/x: Infinity has no JSON form');
+    expect(() => canonicalJson({ a: ['\udc00'] })).toThrow('/a/0: string is not valid Unicode');
+  });
+
   it('digests are SHA-256 of the canonical UTF-8', () => {
     expect(recordDigest({})).toBe('44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a');
   });

@@ -3,7 +3,7 @@
 // version give the same bytes and digest, and then the existing run is returned rather than a new
 // one. Publishing freezes a run and commits it and its results to the ledger; later evidence goes
 // into a new run, never into published numbers.
-import { canonicalJson, recordDigest } from '../../ledger/canonical.ts';
+import { canonicalDigest, canonicalJson, recordDigest } from '../../ledger/canonical.ts';
 import { recordToLedger } from '../../ledger/record-types.ts';
 import { appendToLedger } from '../../ledger/store.ts';
 import { entryForRow, loadRows } from '../../ledger/record-types.ts';
@@ -101,7 +101,8 @@ export async function computeRun(
   onProgress('scored', results.length, results.length);
   const rows = results.map((r) => {
     const detail = canonicalJson(resultDocument(r, framework));
-    return { r, detail, digest: recordDigest(JSON.parse(detail)) };
+    // The canonical text's own SHA-256 is the record digest (JCS of its parse is itself).
+    return { r, detail, digest: canonicalDigest(detail) };
   });
   const digest = recordDigest({ period: body.period, framework: fw.digest, results: rows.map((x) => x.digest), unscored: unscored.map((s) => `${s.kind}:${s.code}`) });
 
