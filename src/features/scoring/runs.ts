@@ -3,6 +3,7 @@
 // version give the same bytes and digest, and then the existing run is returned rather than a new
 // one. Publishing freezes a run and commits it and its results to the ledger; later evidence goes
 // into a new run, never into published numbers.
+import crypto from 'node:crypto';
 import { canonicalDigest, canonicalJson, recordDigest } from '../../ledger/canonical.ts';
 import { recordToLedger } from '../../ledger/record-types.ts';
 import { appendToLedger } from '../../ledger/store.ts';
@@ -99,31 +100,58 @@ export async function computeRun(
 
   const { results, unscored } = scoreSubjects(input);
   onProgress('scored', results.length, results.length);
-  const rows = results.map((r) => {
-    const detail = canonicalJson(resultDocument(r, framework));
-    // The canonical text's own SHA-256 is the record digest (JCS of its parse is itself).
-    return { r, detail, digest: canonicalDigest(detail) };
-  });
-  const digest = recordDigest({ period: body.period, framework: fw.digest, results: rows.map((x) => x.digest), unscored: unscored.map((s) => `${s.kind}:${s.code}`) });
+  try {
+    return await deps.db.transaction().execute((trx) => storeRun(trx, { principal: p, period: body.period, fw, framework, results, unscored }, onProgress));
+  } catch (err) {
+    if (err instanceof SameRun) return { run: runView(err.existing), created: false };
+    throw err;
+  }
+}
 
-  return deps.db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('score_runs').selectAll().where('period', '=', body.period).where('framework_id', '=', Number(fw.id)).where('digest', '=', digest).executeTakeFirst();
-    if (existing) return { run: runView(existing), created: false };
-    const run = await trx.insertInto('score_runs').values({
-      period: body.period, framework_id: Number(fw.id), framework_digest: fw.digest, digest, subject_count: results.length, unscored_count: unscored.length,
-      status: 'draft', created_by: p.kind === 'user' ? p.id : null,
-    }).returningAll().executeTakeFirstOrThrow();
-    const BATCH = 1000;
-    for (let i = 0; i < rows.length; i += BATCH) {
-      await trx.insertInto('score_results').values(rows.slice(i, i + BATCH).map(({ r, detail, digest: d }) => ({
+/** Thrown to roll back a run whose results turn out to equal an existing run's. */
+class SameRun extends Error {
+  constructor(readonly existing: RunRow) {
+    super('same run');
+  }
+}
+
+/**
+ * Stores a run and its results batch by batch, each result's canonical text made just before its
+ * insert and then let go (10^5 documents of ~6 KB held at once made the collector the slowest part),
+ * the run's digest folded as they go. A run equal to an existing one is rolled back and that one
+ * returned, so the same evidence and framework still give one run.
+ */
+async function storeRun(
+  trx: repo.Executor,
+  a: { principal: Principal; period: string; fw: NonNullable<Awaited<ReturnType<typeof repo.findFramework>>>; framework: FrameworkDef; results: RankedResult[]; unscored: EngineSubject[] },
+  onProgress: Progress,
+): Promise<{ run: RunView; created: boolean }> {
+  const { fw, framework, results, unscored } = a;
+  const run = await trx.insertInto('score_runs').values({
+    period: a.period, framework_id: Number(fw.id), framework_digest: fw.digest, digest: `pending ${crypto.randomUUID()}`, subject_count: results.length, unscored_count: unscored.length,
+    status: 'draft', created_by: a.principal.kind === 'user' ? a.principal.id : null,
+  }).returningAll().executeTakeFirstOrThrow();
+  const digests: string[] = [];
+  const BATCH = 1000;
+  for (let i = 0; i < results.length; i += BATCH) {
+    await trx.insertInto('score_results').values(results.slice(i, i + BATCH).map((r) => {
+      const detail = canonicalJson(resultDocument(r, framework));
+      // The canonical text's own SHA-256 is the record digest (JCS of its parse is itself).
+      const digest = canonicalDigest(detail);
+      digests.push(digest);
+      return {
         run_id: Number(run.id), subject_kind: r.subject.kind, subject_id: r.subject.id, subject_code: r.subject.code, unit_id: r.subject.unitId,
         category: r.subject.category, level: r.subject.level, total: r.total, band: r.band, rank: r.rank, category_size: r.categorySize,
-        bottom: r.bottom, promotion_eligible: r.promotionEligible, vetoed: r.veto !== null, detail, digest: d,
-      }))).execute();
-      onProgress('stored', Math.min(i + BATCH, rows.length), rows.length);
-    }
-    return { run: runView(run), created: true };
-  });
+        bottom: r.bottom, promotion_eligible: r.promotionEligible, vetoed: r.veto !== null, detail, digest,
+      };
+    })).execute();
+    onProgress('stored', Math.min(i + BATCH, results.length), results.length);
+  }
+  const digest = recordDigest({ period: a.period, framework: fw.digest, results: digests, unscored: unscored.map((s) => `${s.kind}:${s.code}`) });
+  const existing = await trx.selectFrom('score_runs').selectAll().where('period', '=', a.period).where('framework_id', '=', Number(fw.id)).where('digest', '=', digest).executeTakeFirst();
+  if (existing) throw new SameRun(existing);
+  const stored = await trx.updateTable('score_runs').set({ digest }).where('id', '=', Number(run.id)).returningAll().executeTakeFirstOrThrow();
+  return { run: runView(stored), created: true };
 }
 
 async function runOr404(db: repo.Executor, id: number) {
