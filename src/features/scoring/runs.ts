@@ -133,8 +133,10 @@ async function storeRun(
   }).returningAll().executeTakeFirstOrThrow();
   const digests: string[] = [];
   const BATCH = 1000;
+  // Pipelined: the next batch's documents are made here while PostgreSQL writes the previous one.
+  let writing: Promise<unknown> = Promise.resolve();
   for (let i = 0; i < results.length; i += BATCH) {
-    await trx.insertInto('score_results').values(results.slice(i, i + BATCH).map((r) => {
+    const rows = results.slice(i, i + BATCH).map((r) => {
       const detail = canonicalJson(resultDocument(r, framework));
       // The canonical text's own SHA-256 is the record digest (JCS of its parse is itself).
       const digest = canonicalDigest(detail);
@@ -144,9 +146,15 @@ async function storeRun(
         category: r.subject.category, level: r.subject.level, total: r.total, band: r.band, rank: r.rank, category_size: r.categorySize,
         bottom: r.bottom, promotion_eligible: r.promotionEligible, vetoed: r.veto !== null, detail, digest,
       };
-    })).execute();
-    onProgress('stored', Math.min(i + BATCH, results.length), results.length);
+    });
+    await writing;
+    const done = Math.min(i + BATCH, results.length);
+    writing = trx.insertInto('score_results').values(rows).execute().then(() => onProgress('stored', done, results.length));
+    writing.catch(() => undefined); // handled: the next `await writing` throws it
+    // Let the write start before the next batch is made (the driver sends on the next turn).
+    await new Promise((resolve) => setImmediate(resolve));
   }
+  await writing;
   const digest = recordDigest({ period: a.period, framework: fw.digest, results: digests, unscored: unscored.map((s) => `${s.kind}:${s.code}`) });
   const existing = await trx.selectFrom('score_runs').selectAll().where('period', '=', a.period).where('framework_id', '=', Number(fw.id)).where('digest', '=', digest).executeTakeFirst();
   if (existing) throw new SameRun(existing);
