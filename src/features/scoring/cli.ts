@@ -26,12 +26,12 @@ export function registerScoringCommands(program: Command) {
       const frameworkId = opts.framework === undefined ? undefined : positiveInt(opts.framework, '--framework');
       await withContext('probity score', async (ctx) => {
         const deps = { db: ctx.db, provider: await defaultInputProvider() };
-        // One bar for the whole run: gathering inputs is the first fifth, scoring and storing the rest.
+        // One bar for the whole run: gathering evidence is the first fifth, scoring and storing the rest.
         const bar = new cliProgress.SingleBar({ format: 'score [{bar}] {percentage}% | {phase}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000 }, cliProgress.Presets.shades_classic);
         bar.start(100, 0, { phase: 'inputs' });
         const { run, created } = await computeRun(deps, OPERATOR, { period: opts.period, frameworkId }, (phase, done, total) => {
           const share = total ? done / total : 1;
-          const pct = phase === 'evidence' ? 20 * share : phase === 'scored' ? 25 : 25 + 75 * share;
+          const pct = phase === 'evidence' ? 20 * share : 20 + 80 * share;
           bar.update(Math.round(pct), { phase: `${phase} ${done}/${total}` });
         }).finally(() => bar.stop());
         process.stdout.write(`run #${run.id} ${created ? 'computed' : 'unchanged (same evidence and framework)'}: period ${run.period}, framework ${run.frameworkId}, ${run.subjectCount} scored, ${run.unscoredCount} without a variant, digest ${run.digest}\n`);

@@ -82,11 +82,24 @@ const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
 /** Score every subject. Subjects whose category has no variant are returned in `unscored`. */
 export function scoreSubjects(input: EngineInput): { results: RankedResult[]; unscored: EngineSubject[] } {
+  const plan = planGroups(input);
+  return { results: plan.groups.flatMap((g) => scoreAndRank(input, plan, g)), unscored: plan.unscored };
+}
+
+export interface Group { variant: Variant; members: EngineSubject[] }
+export interface GroupPlan { index: Indexed; groups: Group[]; unscored: EngineSubject[] }
+
+/**
+ * The groups scored together: one kind of subject in one category (the peers of rank curves,
+ * medians, ranks and bottom flags; a unit's staff share its category, so a quota stays inside one
+ * group too), in a fixed order. A caller may score, store and let go of one group at a time.
+ */
+export function planGroups(input: EngineInput): GroupPlan {
   const { framework } = input;
   const index: Indexed = { assessments: groupBy(input.assessments, (a) => `${keyOf(a.kind, a.subjectId)}:${a.indicator}`), exemptions: groupBy(input.exemptions, (e) => keyOf(e.kind, e.subjectId)) };
   const subjects = [...input.subjects].sort((a, b) => (a.kind === b.kind ? (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) : a.kind === 'staff' ? -1 : 1));
   const unscored: EngineSubject[] = [];
-  const groups = new Map<string, { variant: Variant; members: EngineSubject[] }>();
+  const groups = new Map<string, Group>();
   for (const s of subjects) {
     const variant = framework.variants.find((v) => v.category === s.category);
     if (!variant) {
@@ -97,12 +110,15 @@ export function scoreSubjects(input: EngineInput): { results: RankedResult[]; un
     if (!groups.has(g)) groups.set(g, { variant, members: [] });
     groups.get(g)!.members.push(s);
   }
-  const scored: ScoredSubject[] = [];
-  for (const { variant, members } of groups.values()) scored.push(...scoreGroup(input, index, variant, members));
-  return { results: rankSubjects(framework, scored), unscored };
+  return { index, groups: [...groups.values()], unscored };
 }
 
-interface Indexed { assessments: Map<string, Assessment[]>; exemptions: Map<string, Exemption[]> }
+/** One group's subjects scored, then banded and ranked among themselves. */
+export function scoreAndRank(input: EngineInput, plan: GroupPlan, group: Group): RankedResult[] {
+  return rankSubjects(input.framework, scoreGroup(input, plan.index, group.variant, group.members));
+}
+
+export interface Indexed { assessments: Map<string, Assessment[]>; exemptions: Map<string, Exemption[]> }
 
 function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();

@@ -12,7 +12,7 @@ import { conflict, notFound, validationFailed } from '../../lib/errors.ts';
 import type { Page } from '../../lib/pagination.ts';
 import { authorize, type Principal } from '../auth/principal.ts';
 import { recordAccess } from '../audit/service.ts';
-import { keyOf, scoreSubjects, type EngineInput, type EngineSubject } from './engine.ts';
+import { keyOf, planGroups, scoreAndRank, type EngineInput, type EngineSubject, type GroupPlan } from './engine.ts';
 import type { EvidenceEvent, MetricValue, SubjectKind } from './inputs.ts';
 import { SCORING_LEDGER_TYPES as T } from './ledger-types.ts';
 import type { FrameworkDef } from './model.ts';
@@ -98,10 +98,9 @@ export async function computeRun(
     indicator: e.indicator, reason: e.reason, approver: e.approver_name,
   }));
 
-  const { results, unscored } = scoreSubjects(input);
-  onProgress('scored', results.length, results.length);
+  const plan = planGroups(input);
   try {
-    return await deps.db.transaction().execute((trx) => storeRun(trx, { principal: p, period: body.period, fw, framework, results, unscored }, onProgress));
+    return await deps.db.transaction().execute((trx) => storeRun(trx, { principal: p, period: body.period, fw, input, plan }, onProgress));
   } catch (err) {
     if (err instanceof SameRun) return { run: runView(err.existing), created: false };
     throw err;
@@ -116,43 +115,52 @@ class SameRun extends Error {
 }
 
 /**
- * Stores a run and its results batch by batch, each result's canonical text made just before its
- * insert and then let go (10^5 documents of ~6 KB held at once made the collector the slowest part),
- * the run's digest folded as they go. A run equal to an existing one is rolled back and that one
- * returned, so the same evidence and framework still give one run.
+ * Scores, ranks and stores one group of peers at a time (a third of the staff, say), and each
+ * result's canonical text is made just before its batch is inserted and then let go: 10^5 documents
+ * of ~6 KB held at once made the collector the slowest part of a run. The run's digest is folded as
+ * they go; a run equal to an existing one is rolled back and that one returned, so the same evidence
+ * and framework still give one run.
  */
 async function storeRun(
   trx: repo.Executor,
-  a: { principal: Principal; period: string; fw: NonNullable<Awaited<ReturnType<typeof repo.findFramework>>>; framework: FrameworkDef; results: RankedResult[]; unscored: EngineSubject[] },
+  a: { principal: Principal; period: string; fw: NonNullable<Awaited<ReturnType<typeof repo.findFramework>>>; input: EngineInput; plan: GroupPlan },
   onProgress: Progress,
 ): Promise<{ run: RunView; created: boolean }> {
-  const { fw, framework, results, unscored } = a;
+  const { fw, input, plan } = a;
+  const framework = input.framework;
+  const unscored = plan.unscored;
+  const total = plan.groups.reduce((n, g) => n + g.members.length, 0);
   const run = await trx.insertInto('score_runs').values({
-    period: a.period, framework_id: Number(fw.id), framework_digest: fw.digest, digest: `pending ${crypto.randomUUID()}`, subject_count: results.length, unscored_count: unscored.length,
+    period: a.period, framework_id: Number(fw.id), framework_digest: fw.digest, digest: `pending ${crypto.randomUUID()}`, subject_count: total, unscored_count: unscored.length,
     status: 'draft', created_by: a.principal.kind === 'user' ? a.principal.id : null,
   }).returningAll().executeTakeFirstOrThrow();
   const digests: string[] = [];
   const BATCH = 1000;
   // Pipelined: the next batch's documents are made here while PostgreSQL writes the previous one.
   let writing: Promise<unknown> = Promise.resolve();
-  for (let i = 0; i < results.length; i += BATCH) {
-    const rows = results.slice(i, i + BATCH).map((r) => {
-      const detail = canonicalJson(resultDocument(r, framework));
-      // The canonical text's own SHA-256 is the record digest (JCS of its parse is itself).
-      const digest = canonicalDigest(detail);
-      digests.push(digest);
-      return {
-        run_id: Number(run.id), subject_kind: r.subject.kind, subject_id: r.subject.id, subject_code: r.subject.code, unit_id: r.subject.unitId,
-        category: r.subject.category, level: r.subject.level, total: r.total, band: r.band, rank: r.rank, category_size: r.categorySize,
-        bottom: r.bottom, promotion_eligible: r.promotionEligible, vetoed: r.veto !== null, detail, digest,
-      };
-    });
-    await writing;
-    const done = Math.min(i + BATCH, results.length);
-    writing = trx.insertInto('score_results').values(rows).execute().then(() => onProgress('stored', done, results.length));
-    writing.catch(() => undefined); // handled: the next `await writing` throws it
-    // Let the write start before the next batch is made (the driver sends on the next turn).
-    await new Promise((resolve) => setImmediate(resolve));
+  let written = 0;
+  for (const group of plan.groups) {
+    const results = scoreAndRank(input, plan, group);
+    onProgress('scored', written + results.length, total);
+    for (let i = 0; i < results.length; i += BATCH) {
+      const rows = results.slice(i, i + BATCH).map((r) => {
+        const detail = canonicalJson(resultDocument(r, framework));
+        // The canonical text's own SHA-256 is the record digest (JCS of its parse is itself).
+        const digest = canonicalDigest(detail);
+        digests.push(digest);
+        return {
+          run_id: Number(run.id), subject_kind: r.subject.kind, subject_id: r.subject.id, subject_code: r.subject.code, unit_id: r.subject.unitId,
+          category: r.subject.category, level: r.subject.level, total: r.total, band: r.band, rank: r.rank, category_size: r.categorySize,
+          bottom: r.bottom, promotion_eligible: r.promotionEligible, vetoed: r.veto !== null, detail, digest,
+        };
+      });
+      await writing;
+      const done = (written += rows.length);
+      writing = trx.insertInto('score_results').values(rows).execute().then(() => onProgress('stored', done, total));
+      writing.catch(() => undefined); // handled: the next `await writing` throws it
+      // Let the write start before the next batch is made (the driver sends on the next turn).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
   await writing;
   const digest = recordDigest({ period: a.period, framework: fw.digest, results: digests, unscored: unscored.map((s) => `${s.kind}:${s.code}`) });
