@@ -157,7 +157,12 @@ export async function applyStaffBatch(trx: Transaction<DB> | Kysely<DB>, scope: 
     rows.push(c.row);
   }
   const written = await staffRepo.upsertStaff(trx, rows);
-  result.changed = written.map((w) => ({ type: 'staff' as const, id: w.id, code: w.code, version: w.version, inserted: w.inserted }));
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  result.changed = written.map((w) => ({
+    type: 'staff' as const, id: w.id, code: w.code, version: w.version, inserted: w.inserted,
+    // Exactly the stored row: the values sent (stored as given) and what the database added.
+    stored: { ...byCode.get(w.code)!, id: w.id, version: w.version, created_at: w.created_at, updated_at: w.updated_at },
+  }));
   result.unchanged = rows.length - written.length;
   return result;
 }
