@@ -109,6 +109,11 @@ describe('bulk import of staff', () => {
     const entries = await t.ctx.db.selectFrom('ledger_entries').select(['record_id', 'record_version'])
       .where('record_type', '=', 'staff').where('record_id', 'in', ['L0', 'L1', 'L2']).orderBy('record_id').orderBy('record_version').execute();
     expect(entries.map((e) => `${e.record_id}:${e.record_version}`)).toEqual(['L0:1', 'L1:1', 'L1:2', 'L2:1']);
+    // Another code with L1's ID number: refused by the stored blind index, under the row and field.
+    fs.writeFileSync(file, [header, row(a, 'L9', a!.name, true)].join('\n'));
+    const taken = await importFile('staff', file);
+    expect(taken).toMatchObject({ inserted: 0, error_count: 1 });
+    expect((await repo.listErrors(t.ctx.db, taken.id, { page: 1, pageSize: 10 })).items).toEqual([{ row_number: 2, field: 'idNumber', reason: 'belongs to staff L1 already' }]);
     // The audit recomputes each record's digest from the database: the entries written from the rows in hand must agree.
     const report = await verifyDatabase(t.ctx);
     expect(report.problems).toEqual([]);
