@@ -4,6 +4,7 @@
 //   node bin/run-ts.mjs bench/import/run.ts [--rows 100000] [--runs 3] [--pg postgres://...] [--only pglite|postgres]
 //
 // Without --pg only PGlite is measured. With --pg a fresh database is created on that server per run.
+import { execSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,60 +30,94 @@ const file = path.join(dir, 'staff.csv');
 const made = writeStaffCsv(file, rows, 100, 'bench');
 const cipher = new FieldCipher(crypto.randomBytes(32));
 
-async function freshDatabase(kind: 'pglite' | 'postgres'): Promise<{ database: Database; drop: () => Promise<void> }> {
+// CPU seconds, beside wall clock, because other work on a shared machine slows the wall clock: this
+// process, plus on PostgreSQL the server processes of the bench database (read from /proc).
+const TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+const clientCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+function procCpu(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICKS;
+  } catch {
+    return 0; // not on this machine, or gone
+  }
+}
+type ServerCpu = () => Promise<Map<number, number> | null>;
+
+async function freshDatabase(kind: 'pglite' | 'postgres'): Promise<{ database: Database; serverCpu: ServerCpu; drop: () => Promise<void> }> {
   if (kind === 'pglite') {
     const dataDir = fs.mkdtempSync(path.join(dir, 'pglite-'));
     const database = await openPGlite(path.join(dataDir, 'pgdata'));
-    return { database, drop: async () => { await database.close(); fs.rmSync(dataDir, { recursive: true, force: true }); } };
+    // PGlite runs in this process: its CPU is the client's.
+    return { database, serverCpu: async () => null, drop: async () => { await database.close(); fs.rmSync(dataDir, { recursive: true, force: true }); } };
   }
   const name = `probity_bench_${crypto.randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: pgUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
-  await admin.end();
   const url = new URL(pgUrl!);
   url.pathname = `/${name}`;
   const database = openPostgres(url.toString());
   return {
     database,
+    serverCpu: async () => {
+      const pids = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [name]);
+      return new Map(pids.rows.map(({ pid }) => [pid, procCpu(pid)]));
+    },
     drop: async () => {
       await database.close();
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`drop database ${name} with (force)`);
-      await c.end();
+      await admin.query(`drop database ${name} with (force)`);
+      await admin.end();
     },
   };
 }
 
-async function timedImport(database: Database) {
+async function timedImport(database: Database, serverCpu: ServerCpu) {
   const deps = { db: database.db, cipher };
   const { job } = await openJob(deps, { kind: 'staff', file, fileName: 'staff.csv', keepFile: false, createdBy: null });
+  const serverBefore = await serverCpu();
+  const clientBefore = clientCpu();
   const started = performance.now();
   const done = await executeJob(deps, job, file, { kind: 'all' });
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, rate: rows / seconds, done };
+  const client = clientCpu() - clientBefore;
+  const serverAfter = await serverCpu();
+  let server: number | null = null;
+  if (serverAfter) {
+    server = 0;
+    for (const [pid, cpu] of serverAfter) server += cpu - (serverBefore?.get(pid) ?? 0);
+  }
+  return { seconds, rate: rows / seconds, client, server, done };
 }
+
+const cpuText = (r: { client: number; server: number | null }) =>
+  r.server === null ? `CPU ${r.client.toFixed(1)} s` : `CPU ${r.client.toFixed(1)} s client + ${r.server.toFixed(1)} s server`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-console.log(`file: ${rows} rows (${made.good} good, ${made.bad.length} bad); machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}`);
+console.log(`file: ${rows} rows (${made.good} good, ${made.bad.length} bad); machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}; load average ${load()}`);
 const only = arg('only');
 for (const kind of (pgUrl ? (['pglite', 'postgres'] as const) : (['pglite'] as const)).filter((k) => !only || k === only)) {
   const first: number[] = [];
   const second: number[] = [];
   for (let run = 1; run <= runs; run++) {
-    const { database, drop } = await freshDatabase(kind);
+    const { database, serverCpu, drop } = await freshDatabase(kind);
     await migrateToLatest(database.db);
     await loadDemo({ db: database.db, cipher }, { staff: 0 });
-    const a = await timedImport(database);
-    const b = await timedImport(database);
+    const a = await timedImport(database, serverCpu);
+    const b = await timedImport(database, serverCpu);
     if (a.done.inserted !== made.good || a.done.error_count !== made.bad.length || b.done.unchanged !== made.good || b.done.inserted + b.done.updated !== 0) {
       throw new Error(`wrong result: ${JSON.stringify({ first: a.done, second: b.done })}`);
     }
     first.push(a.rate);
     second.push(b.rate);
-    console.log(`${kind} run ${run}: first import ${a.seconds.toFixed(2)} s (${a.rate.toFixed(0)} rows/s), re-import ${b.seconds.toFixed(2)} s (${b.rate.toFixed(0)} rows/s)`);
+    console.log(`${kind} run ${run} (load average ${load()}): first import ${a.seconds.toFixed(2)} s (${a.rate.toFixed(0)} rows/s; ${cpuText(a)}), re-import ${b.seconds.toFixed(2)} s (${b.rate.toFixed(0)} rows/s; ${cpuText(b)})`);
     await drop();
   }
   console.log(`${kind} median: first import ${median(first).toFixed(0)} rows/s, re-import ${median(second).toFixed(0)} rows/s`);

@@ -16,6 +16,9 @@ describe('flatCanonicalJson', () => {
     const rows: Record<string, unknown>[] = [
       { id: 1, Zeta: 'z', alpha: 'say "hi"\n\t\\', a_b: null, aB: '', 名称: '临溪区政务服务中心', émoji: '😀 \u2028', bytes: Buffer.from([0, 255, 7]), at: new Date(1735693200123), n: -0, flag: true, list: null },
       { id: 9007199254740991, Zeta: 1e21, alpha: 0.1 + 0.2, a_b: 5e-7, aB: false, 名称: '\u0000\u001f', émoji: null, bytes: new Uint8Array(0), at: null, n: 123456789, flag: false },
+      // Times repeat from row to row (a batch's stamps), equal but not the same object, then change.
+      { id: 3, at: new Date(1735693200123), Zeta: new Date(1735693200123), alpha: new Date(-62198755200000), n: -1.5e-7 },
+      { id: 4, at: new Date(1735693200124), Zeta: new Date(1735693200123), alpha: '\ud83d\ude00 ok', n: 2 ** 53 + 2 },
     ];
     for (const row of rows) {
       const flat = flatCanonicalJson(def, row);

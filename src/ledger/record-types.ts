@@ -73,8 +73,13 @@ export function entryForRow(def: LedgerTypeDef, row: LedgerRow): LedgerEntry {
   return { type: def.type, id: String(row[def.key]), version: def.version(row), time: def.time(row), digest: crypto.hash('sha256', flat, 'hex') };
 }
 
-const LONE_SURROGATE = /\p{Cs}/u;
 const sortedKeys = new WeakMap<LedgerTypeDef, { name: string; json: string }[]>();
+// Rows of one batch share their times (created_at = updated_at = the transaction's): the last time
+// written is kept, so a repeated one costs no toISOString.
+let lastTime = Number.NaN;
+let lastTimeJson = '';
+// isWellFormed (ES2024, Node 20) is missing from the ES2022 lib this project compiles against.
+const wellFormed = (s: string) => (s as string & { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * canonicalJson(canonicalRecord(def, row)) for a row of plain values (null, string, finite number,
@@ -96,15 +101,20 @@ export function flatCanonicalJson(def: LedgerTypeDef, row: Record<string, unknow
     let s: string;
     if (v === null) s = 'null';
     else if (typeof v === 'string') {
-      if (LONE_SURROGATE.test(v)) return undefined;
+      if (!wellFormed(v)) return undefined; // a lone surrogate: the general writer decides
       s = JSON.stringify(v);
     } else if (typeof v === 'number') {
       if (!Number.isFinite(v)) return undefined;
-      s = JSON.stringify(v);
+      s = '' + v; // the same digits as JSON.stringify for every finite number (both print -0 as 0)
     } else if (typeof v === 'boolean') s = v ? 'true' : 'false';
     else if (v instanceof Date) {
-      if (Number.isNaN(v.getTime())) return undefined;
-      s = `"${v.toISOString()}"`;
+      const t = v.getTime();
+      if (Number.isNaN(t)) return undefined;
+      if (t !== lastTime) {
+        lastTimeJson = `"${v.toISOString()}"`;
+        lastTime = t;
+      }
+      s = lastTimeJson;
     } else if (v instanceof Uint8Array) s = `"${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}"`;
     else return undefined;
     out += (i ? ',' : '') + k.json + ':' + s;

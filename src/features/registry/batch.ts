@@ -18,6 +18,11 @@ export interface ChangedRecord {
   code: string;
   version: number;
   inserted: boolean;
+  /**
+   * The record's row as this transaction stored it, every ledger column included, when the writer
+   * has it in hand (bulk staff writes): its ledger entry is computed from it instead of reading it back.
+   */
+  stored?: Record<string, unknown>;
 }
 
 export interface BatchResult {

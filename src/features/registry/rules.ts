@@ -27,6 +27,10 @@ function alias<T extends string>(labels: Record<T, string>, extra: Record<string
   return out;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const daysInMonth = (y: number, m: number) => (m === 2 && isLeapYear(y) ? 29 : MONTH_DAYS[m - 1]!);
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
 /** Collects field errors while reading a loose record. */
@@ -63,13 +67,15 @@ class Reader {
     const s = this.text(field);
     if (!s) return null;
     const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s);
-    const iso = m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : '';
-    const d = iso ? new Date(`${iso}T00:00:00Z`) : null;
-    if (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) {
+    // A calendar date by arithmetic (proleptic Gregorian, as Date): no Date objects on the bulk path.
+    const year = m ? Number(m[1]) : 0;
+    const month = m ? Number(m[2]) : 0;
+    const day = m ? Number(m[3]) : 0;
+    if (!m || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
       this.errors.push({ path: field, message: 'must be a date YYYY-MM-DD' });
       return null;
     }
-    return iso;
+    return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
   }
 
   integer(field: string, min: number, max: number): number {

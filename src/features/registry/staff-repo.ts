@@ -53,6 +53,10 @@ export async function listStaff(db: Executor, v: StaffVisibility, f: StaffFilter
   return { items, total: Number(total.n) };
 }
 
+/**
+ * A staff row to write. The bytea columns are base64 text: the form they travel in (see packedBytes)
+ * and the form the ledger's canonical record holds, so each is encoded once, when sealed.
+ */
 export interface StaffRow {
   code: string;
   name: string;
@@ -62,11 +66,11 @@ export interface StaffRow {
   status: StaffStatus;
   entered_on: string | null;
   departed_on: string | null;
-  id_number_enc: Uint8Array | null;
-  id_number_index: Uint8Array | null;
-  phone_enc: Uint8Array | null;
-  phone_index: Uint8Array | null;
-  content_hmac: Uint8Array;
+  id_number_enc: string | null;
+  id_number_index: string | null;
+  phone_enc: string | null;
+  phone_index: string | null;
+  content_hmac: string;
 }
 
 const STAFF_COLUMNS = [
@@ -75,28 +79,47 @@ const STAFF_COLUMNS = [
   ['phone_enc', 'bytea'], ['phone_index', 'bytea'], ['content_hmac', 'bytea'],
 ] as const satisfies readonly (readonly [keyof StaffRow, string])[];
 
+/** A staff row as upsertStaff wrote it: what it was given plus the database's id, version and times. */
+export interface WrittenStaff { id: number; code: string; version: number; inserted: boolean; created_at: Date; updated_at: Date }
+
+/**
+ * A bytea column as one text parameter: the values in base64 (which never holds a comma) joined by
+ * commas, an empty element for null, decoded in SQL. node-postgres sends a bytea[] parameter as hex
+ * text escaped element by element, which was a tenth of the client's time on a bulk import (measured).
+ */
+function packedBytes(values: readonly (string | null)[]) {
+  let out = '';
+  for (const v of values) out += ',' + (v ?? '');
+  // The leading comma keeps a one-row batch of null an element; it is sliced off again.
+  return sql`(string_to_array(${out}::text, ',', ''))[2:]`;
+}
+
 /**
  * Batch upsert by code. A row is only rewritten when its keyed content digest differs, so loading
- * the same file twice changes nothing. Returns the rows that were inserted or updated.
+ * the same file twice changes nothing. Returns the rows that were inserted or updated, with what the
+ * database added (id, version, times), so their ledger entries need not read them back.
  * One array parameter per column (unnest) instead of a VALUES list of 13 × N parameters: measured
  * about 20% faster on PostgreSQL for 4,000-row batches, and no bind-parameter limit.
  */
-export async function upsertStaff(db: Executor, rows: StaffRow[]) {
+export async function upsertStaff(db: Executor, rows: StaffRow[]): Promise<WrittenStaff[]> {
   if (!rows.length) return [];
   const names = sql.join(STAFF_COLUMNS.map(([c]) => sql.ref(c)));
-  const arrays = sql.join(STAFF_COLUMNS.map(([c, type]) => sql`${rows.map((r) => r[c])}::${sql.raw(type)}[]`));
+  const arrays = sql.join(STAFF_COLUMNS.map(([c, type]) => (type === 'bytea' ? packedBytes(rows.map((r) => r[c] as string | null)) : sql`${rows.map((r) => r[c])}::${sql.raw(type)}[]`)));
+  const values = sql.join(STAFF_COLUMNS.map(([c, type]) => (type === 'bytea' ? sql`decode(v.${sql.ref(c)}, 'base64')` : sql`v.${sql.ref(c)}`)));
   const updates = sql.join(STAFF_COLUMNS.filter(([c]) => c !== 'code').map(([c]) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`));
-  const result = await sql<{ id: number; code: string; version: number; inserted: boolean }>`
-    insert into staff (${names}) select * from unnest(${arrays})
+  const result = await sql<WrittenStaff>`
+    insert into staff (${names}) select ${values} from unnest(${arrays}) as v(${names})
     on conflict (code) do update set ${updates}, version = staff.version + 1, updated_at = now()
     where staff.content_hmac <> excluded.content_hmac
-    returning id, code, version, (xmax = 0) as inserted`.execute(db);
+    returning id, code, version, (xmax = 0) as inserted, created_at, updated_at`.execute(db);
   return result.rows;
 }
 
-/** Which of these ID-number indexes already belong to someone, and to which staff code. */
-export async function ownersOfIdNumbers(db: Executor, indexes: Uint8Array[]) {
+/** Which of these ID-number indexes (base64) already belong to someone, and to which staff code. */
+export async function ownersOfIdNumbers(db: Executor, indexes: string[]) {
   if (!indexes.length) return new Map<string, string>();
-  const rows = await db.selectFrom('staff').select(['code', 'id_number_index']).where('id_number_index', 'in', indexes).execute();
-  return new Map(rows.map((r) => [Buffer.from(r.id_number_index!).toString('base64'), r.code]));
+  const rows = await sql<{ code: string; idx: string }>`
+    select code, encode(id_number_index, 'base64') as idx from staff
+    where id_number_index = any(array(select decode(x, 'base64') from unnest(${indexes}::text[]) as x))`.execute(db);
+  return new Map(rows.rows.map((r) => [r.idx, r.code]));
 }

@@ -106,11 +106,11 @@ export function sealStaff(cipher: FieldCipher, input: StaffInput): SealedStaff {
   return {
     input,
     fields: {
-      id_number_enc: input.idNumber ? cipher.encrypt(input.idNumber) : null,
-      id_number_index: input.idNumber ? cipher.blindIndex('id_number', input.idNumber) : null,
-      phone_enc: input.phone ? cipher.encrypt(input.phone) : null,
-      phone_index: input.phone ? cipher.blindIndex('phone', input.phone) : null,
-      content_hmac: cipher.blindIndex('staff_row', JSON.stringify(digestOf)),
+      id_number_enc: input.idNumber ? cipher.encrypt(input.idNumber).toString('base64') : null,
+      id_number_index: input.idNumber ? cipher.blindIndex('id_number', input.idNumber).toString('base64') : null,
+      phone_enc: input.phone ? cipher.encrypt(input.phone).toString('base64') : null,
+      phone_index: input.phone ? cipher.blindIndex('phone', input.phone).toString('base64') : null,
+      content_hmac: cipher.blindIndex('staff_row', JSON.stringify(digestOf)).toString('base64'),
     },
   };
 }
@@ -125,7 +125,21 @@ function toStaffRow({ input, fields }: SealedStaff, unitId: number): staffRepo.S
     status: input.status,
     entered_on: input.enteredOn,
     departed_on: input.departedOn,
-    ...fields,
+    id_number_enc: fields.id_number_enc,
+    id_number_index: fields.id_number_index,
+    phone_enc: fields.phone_enc,
+    phone_index: fields.phone_index,
+    content_hmac: fields.content_hmac,
+  };
+}
+
+/** The stored row of a written staff record, every ledger column (bytes as base64, their canonical form). */
+function storedForm(row: staffRepo.StaffRow, w: staffRepo.WrittenStaff): Record<string, unknown> {
+  return {
+    id: w.id, code: row.code, name: row.name, unit_id: row.unit_id, position: row.position, level: row.level, status: row.status,
+    entered_on: row.entered_on, departed_on: row.departed_on, id_number_enc: row.id_number_enc, id_number_index: row.id_number_index,
+    phone_enc: row.phone_enc, phone_index: row.phone_index, content_hmac: row.content_hmac,
+    version: w.version, created_at: w.created_at, updated_at: w.updated_at,
   };
 }
 
@@ -149,7 +163,7 @@ export async function applyStaffBatch(trx: Transaction<DB> | Kysely<DB>, scope: 
   const owners = await staffRepo.ownersOfIdNumbers(trx, candidates.flatMap((c) => (c.row.id_number_index ? [c.row.id_number_index] : [])));
   const rows: staffRepo.StaffRow[] = [];
   for (const c of candidates) {
-    const owner = c.row.id_number_index ? owners.get(Buffer.from(c.row.id_number_index).toString('base64')) : undefined;
+    const owner = c.row.id_number_index ? owners.get(c.row.id_number_index) : undefined;
     if (owner && owner !== c.row.code) {
       result.errors.push({ row: c.item.row, field: 'idNumber', reason: `belongs to staff ${owner} already` });
       continue;
@@ -157,7 +171,12 @@ export async function applyStaffBatch(trx: Transaction<DB> | Kysely<DB>, scope: 
     rows.push(c.row);
   }
   const written = await staffRepo.upsertStaff(trx, rows);
-  result.changed = written.map((w) => ({ type: 'staff' as const, id: w.id, code: w.code, version: w.version, inserted: w.inserted }));
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  result.changed = written.map((w) => ({
+    type: 'staff' as const, id: w.id, code: w.code, version: w.version, inserted: w.inserted,
+    // Exactly the stored row: the values sent (stored as given) and what the database added.
+    stored: storedForm(byCode.get(w.code)!, w),
+  }));
   result.unchanged = rows.length - written.length;
   return result;
 }
