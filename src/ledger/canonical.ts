@@ -62,29 +62,44 @@ function sortedCopy(v: unknown, keys: (string | number)[], depth: number): unkno
     return v.toISOString();
   }
   if (Array.isArray(v)) {
-    const copy = new Array(v.length);
+    // A subtree already in canonical shape is used as it is: only what must change is copied.
+    let copy: unknown[] | null = null;
     for (let i = 0; i < v.length; i++) {
       keys.push(i);
       if (v[i] === undefined) throw new CanonicalError(`${pathOf(keys)}: undefined in an array`);
-      copy[i] = sortedCopy(v[i], keys, depth + 1);
+      const c = sortedCopy(v[i], keys, depth + 1);
       keys.pop();
+      if (c !== v[i] && !copy) copy = v.slice(0, i);
+      if (copy) copy.push(c);
     }
-    return copy;
+    return copy ?? v;
   }
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) {
     throw new CanonicalError(`${pathOf(keys)}: ${proto?.constructor?.name ?? 'object'} is not plain JSON`);
   }
   const obj = v as Record<string, unknown>;
-  const copy: Record<string, unknown> = {};
-  for (const k of Object.keys(obj).sort()) {
-    if (obj[k] === undefined) continue;
+  const names = Object.keys(obj);
+  let same = true; // keys already in order, none undefined, every value used as it is
+  const values = new Array<unknown>(names.length);
+  for (let i = 0; i < names.length; i++) {
+    const k = names[i]!;
     if (isIndexKey(k)) throw INDEX_KEYS;
     if (!(k as WellFormed).isWellFormed()) throw new CanonicalError(`${pathOf(keys)}: string is not valid Unicode`);
+    if (i > 0 && !(names[i - 1]! < k)) same = false;
+    if (obj[k] === undefined) {
+      same = false;
+      continue;
+    }
     keys.push(k);
-    copy[k] = sortedCopy(obj[k], keys, depth + 1);
+    values[i] = sortedCopy(obj[k], keys, depth + 1);
     keys.pop();
+    if (values[i] !== obj[k]) same = false;
   }
+  if (same) return obj;
+  const order = names.map((k, i) => [k, i] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const copy: Record<string, unknown> = {};
+  for (const [k, i] of order) if (obj[k] !== undefined) copy[k] = values[i];
   return copy;
 }
 
