@@ -24,6 +24,8 @@ const Calendar = lazy(() => import('./pages/Calendar.tsx'));
 const Deadlines = lazy(() => import('./pages/Deadlines.tsx'));
 const Ledger = lazy(() => import('./pages/Ledger.tsx'));
 const AccessLog = lazy(() => import('./pages/AccessLog.tsx'));
+const Cases = lazy(() => import('./pages/Cases.tsx'));
+const CaseDetail = lazy(() => import('./pages/CaseDetail.tsx'));
 const Coming = lazy(() => import('./pages/Coming.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
@@ -99,7 +101,7 @@ function Shell() {
                 <Route path="/imports" element={page('imports', <Imports />)} />
                 <Route path="/rectifications" element={page('rectifications', <Rectifications />)} />
                 <Route path="/rectifications/:id" element={page('rectifications', <RectificationDetail />)} />
-                <Route path="/cases/*" element={<Coming feature="cases" />} />
+                <Route path="/cases/*" element={page('cases', <Routes><Route index element={<Cases />} /><Route path=":id" element={<CaseDetail />} /><Route path="*" element={<NotFound />} /></Routes>)} />
                 <Route path="/scoring/*" element={<Coming feature="scoring" />} />
                 <Route path="/calendar" element={page('calendar', <Calendar />)} />
                 <Route path="/deadlines" element={page('deadlines', <Deadlines />)} />

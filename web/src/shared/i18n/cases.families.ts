@@ -6,4 +6,6 @@ export const CASES_FAMILIES: Record<string, string[]> = {
   'cases.action': ['submit', 'accept', 'reject', 'assign', 'investigate', 'extend', 'resolve', 'close', 'transfer', 'accept-transfer', 'decline-transfer', 'revisit', 'merge', 'absorb', 'reopen', 'escalate', 'recategorise'],
   'cases.channel': ['web', 'open311', 'letter', 'hotline', 'visit'],
   'cases.outcome': ['satisfied', 'basically_satisfied', 'dissatisfied', 'unreachable'],
+  'cases.actor': ['reporter', 'system'],
+  'cases.actionHelp': ['accept', 'investigate', 'close', 'accept-transfer'],
 };
