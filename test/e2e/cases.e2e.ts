@@ -115,7 +115,9 @@ describe('report with a photo → receipt → handler resolves → outcome on th
     await page.getByRole('menuitem', { name: '投诉举报案件' }).click();
     const row = page.getByTestId('case-queue').locator('tr', { hasText: TEXT.slice(0, 20) });
     await row.waitFor();
-    expect(await row.innerText()).toMatch(/首次响应[\s\S]*(剩余|已逾期)/);
+    // The first-response clock runs (24 hours from submission); the 办结 clock has not started.
+    expect(await row.getByTestId('case-countdown').innerText()).toMatch(/^剩余 2[0-4] 小时/);
+    expect(await page.getByTestId('case-queue').locator('th').allInnerTexts()).toEqual(expect.arrayContaining(['首次响应时限', '办结时限']));
     await shot(page, '5-console-case-queue');
     await row.getByTestId('case-link').click();
     await page.getByTestId('case-status').waitFor();

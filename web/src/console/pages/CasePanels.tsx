@@ -21,6 +21,7 @@ export function Classification({ c, canOverride, onDone }: { c: CaseDetail; canO
     onSuccess: (d) => { setCategory(undefined); onDone(d); },
   });
   const k = c.category;
+  // A person's override stores confidence 1; only the classifier's own answer has a confidence worth showing.
   const confidence = k.confidence === null ? null : Math.round(k.confidence * 100);
   return (
     <Card title={t('cases.class.title')} style={{ marginBottom: 16 }} data-testid="case-classification">
@@ -32,7 +33,7 @@ export function Classification({ c, canOverride, onDone }: { c: CaseDetail; canO
         {k.classifierCategory && (
           <Space wrap align="center">
             <Typography.Text type="secondary">{t('cases.class.classifier', { category: label(t, 'cases.category', k.classifierCategory) })}</Typography.Text>
-            {confidence !== null && <Progress percent={confidence} size="small" style={{ width: 160 }} aria-label={t('cases.class.confidence')} format={(p) => t('cases.class.confidenceValue', { p: p ?? 0 })} />}
+            {confidence !== null && k.source === 'classifier' && <Progress percent={confidence} size="small" style={{ width: 160 }} aria-label={t('cases.class.confidence')} format={(p) => t('cases.class.confidenceValue', { p: p ?? 0 })} />}
           </Space>
         )}
         {k.setBy && <Typography.Text type="secondary">{t('cases.class.setBy', { name: k.setBy, at: formatDateTime(k.setAt, locale) })}</Typography.Text>}

@@ -24,18 +24,22 @@ function useNow(ms = 30_000) {
   return now;
 }
 
-export function Countdown({ c, now }: { c: CaseItem; now: number }) {
+/** The first-response clock (until the case is accepted, rejected or answered). */
+export function FirstResponse({ c, now }: { c: CaseItem; now: number }) {
   const { t } = useI18n();
-  const clock = runningClock(c);
-  if (!clock) return <Tag>{label(t, 'cases.status', c.status)}</Tag>;
-  const cd = countdown(t, c.deadline, now);
-  const overdue = cd.overdue || c.overdue;
-  return (
-    <Space direction="vertical" size={0}>
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(clock === 'firstResponse' ? 'cases.queue.firstResponseClock' : 'cases.queue.resolveClock')}</Typography.Text>
-      <Tag color={overdue ? 'red' : 'orange'} data-testid="case-countdown">{cd.text}</Tag>
-    </Space>
-  );
+  if (c.firstRespondedAt) return <Typography.Text type="secondary">{t('cases.queue.responded')}</Typography.Text>;
+  if (runningClock(c) !== 'firstResponse') return <>—</>;
+  const cd = countdown(t, c.firstResponseDue, now);
+  return <Tag color={cd.overdue ? 'red' : 'orange'} data-testid="case-countdown">{cd.text}</Tag>;
+}
+
+/** The 办结 clock (from acceptance, on working days; stops when resolved). */
+export function Resolution({ c, now }: { c: CaseItem; now: number }) {
+  const { t, locale } = useI18n();
+  if (!c.dueAt) return <>—</>;
+  if (runningClock(c) !== 'resolve') return <Typography.Text type="secondary">{formatDateTime(c.dueAt, locale)}</Typography.Text>;
+  const cd = countdown(t, c.dueAt, now);
+  return <Tag color={cd.overdue || c.overdue ? 'red' : 'orange'} data-testid="case-countdown">{cd.text}</Tag>;
 }
 
 export default function Cases() {
@@ -88,9 +92,10 @@ export default function Cases() {
         onRow={(r) => ({ style: r.overdue ? { background: '#fff1f0' } : undefined, 'data-overdue': r.overdue ? 'true' : undefined } as HTMLAttributes<HTMLElement>)}
         pagination={{ current: page, pageSize, total: q.data?.total ?? 0, showSizeChanger: true, showTotal: (n) => t('common.total', { n }), onChange: (p, s) => { setPage(p); setPageSize(s); } }}
         columns={[
-          { title: t('cases.queue.deadline'), key: 'deadline', render: (_, r) => <Countdown c={r} now={now} /> },
+          { title: t('cases.queue.firstResponseClock'), key: 'first', render: (_, r) => <FirstResponse c={r} now={now} /> },
+          { title: t('cases.queue.resolveClock'), key: 'due', render: (_, r) => <Resolution c={r} now={now} /> },
           { title: t('cases.queue.number'), key: 'id', render: (_, r) => <Link to={`/cases/${r.id}`} data-testid="case-link">{t('cases.queue.caseNo', { id: r.id })}</Link> },
-          { title: t('cases.field.status'), key: 'status', render: (_, r) => <Tag>{label(t, 'cases.status', r.status)}</Tag> },
+          { title: t('cases.field.status'), key: 'status', render: (_, r) => <Space size={4}><Tag>{label(t, 'cases.status', r.status)}</Tag>{r.overdue && <Tag color="red">{t('cases.queue.overdue')}</Tag>}</Space> },
           { title: t('cases.queue.text'), key: 'text', render: (_, r) => <Typography.Text style={{ maxWidth: 320 }} ellipsis={{ tooltip: r.text }}>{r.text}</Typography.Text> },
           { title: t('cases.field.category'), key: 'category', render: (_, r) => label(t, 'cases.category', r.category.code) },
           { title: t('cases.field.unit'), key: 'unit', render: (_, r) => (

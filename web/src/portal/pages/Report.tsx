@@ -103,7 +103,7 @@ function Photos({ photos, setPhotos, serverErrors }: { photos: Photo[]; setPhoto
         type="file"
         accept={PHOTO_TYPES.join(',')}
         multiple
-        hidden
+        style={{ display: 'none' }}
         data-testid="report-photo-input"
         onChange={(e) => void add(e.target.files)}
       />

@@ -157,9 +157,8 @@ export const casesEn = {
   'cases.queue.onlyOverdue': 'Overdue only',
   'cases.queue.onlyOpen': 'Open only',
   'cases.queue.searchText': 'Search the text',
-  'cases.queue.deadline': 'Deadline',
   'cases.queue.firstResponseClock': 'First response',
-  'cases.queue.resolveClock': 'Resolution',
+  'cases.queue.resolveClock': 'Resolution due',
   'cases.queue.number': 'No.',
   'cases.queue.caseNo': 'No. {id}',
   'cases.queue.text': 'Report',
@@ -217,4 +216,6 @@ export const casesEn = {
   'cases.reveal.help': 'Seeing the reporter in full needs a reason; this view is written to the access log.',
   'cases.reveal.reason': 'Reason',
   'cases.reveal.confirm': 'Show',
+  'cases.queue.responded': 'Answered',
+  'cases.queue.overdue': 'Overdue',
 } as const;

@@ -158,9 +158,8 @@ export const casesZhCN = {
   'cases.queue.onlyOverdue': '只看逾期',
   'cases.queue.onlyOpen': '只看办理中',
   'cases.queue.searchText': '搜索反映内容',
-  'cases.queue.deadline': '时限',
-  'cases.queue.firstResponseClock': '首次响应',
-  'cases.queue.resolveClock': '办结',
+  'cases.queue.firstResponseClock': '首次响应时限',
+  'cases.queue.resolveClock': '办结时限',
   'cases.queue.number': '编号',
   'cases.queue.caseNo': '第 {id} 号',
   'cases.queue.text': '反映内容',
@@ -218,4 +217,6 @@ export const casesZhCN = {
   'cases.reveal.help': '查看举报人完整信息须说明理由，本次查看将记入访问日志。',
   'cases.reveal.reason': '查看理由',
   'cases.reveal.confirm': '确认查看',
+  'cases.queue.responded': '已响应',
+  'cases.queue.overdue': '逾期',
 } as const;

@@ -1,7 +1,9 @@
 // The report form's own checks (before anything is sent) and its reading of the server's refusals.
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../shared/api.ts';
-import { cleanCode, groupCode, MAX_PHOTO_BYTES, photoProblem, reportProblem, sniffImage, trackProblem } from './cases.ts';
+import { cleanCode, groupCode, MAX_PHOTO_BYTES, photoProblem, reportProblem, sniffImage, trackProblem } from './case-checks.ts';
+
+/** The shape of shared/api.ts's ApiError (that module needs the browser build's settings). */
+const problem = (status: number, p: { detail?: string; errors?: { path: string; message: string }[] } = {}) => Object.assign(new Error('refused'), { status, problem: { status, ...p } });
 
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46]);
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
@@ -48,11 +50,11 @@ describe('receipt codes and refusals', () => {
   });
 
   it('says why a follow-up was refused', () => {
-    expect(trackProblem(new ApiError({ status: 404 }))).toBe('cases.track.notFound');
-    expect(trackProblem(new ApiError({ status: 400, errors: [{ path: '/body/receiptCode', message: 'a receipt code is 24 digits' }] }))).toBe('cases.track.badCode');
-    expect(trackProblem(new ApiError({ status: 409, detail: 'The case is finished; messages are closed' }))).toBe('cases.track.messagesClosed');
-    expect(trackProblem(new ApiError({ status: 409, detail: 'The case can be reopened within 15 days of its decision; that time has passed' }))).toBe('cases.track.cannotReopen');
-    expect(trackProblem(new ApiError({ status: 429 }))).toBe('error.rateLimited');
+    expect(trackProblem(problem(404))).toBe('cases.track.notFound');
+    expect(trackProblem(problem(400, { errors: [{ path: '/body/receiptCode', message: 'a receipt code is 24 digits' }] }))).toBe('cases.track.badCode');
+    expect(trackProblem(problem(409, { detail: 'The case is finished; messages are closed' }))).toBe('cases.track.messagesClosed');
+    expect(trackProblem(problem(409, { detail: 'The case can be reopened within 15 days of its decision; that time has passed' }))).toBe('cases.track.cannotReopen');
+    expect(trackProblem(problem(429))).toBe('error.rateLimited');
     expect(trackProblem(new Error('x'))).toBe('error.server');
   });
 });
