@@ -83,12 +83,18 @@ describe('report with a photo → receipt → handler resolves → outcome on th
     expect(receipt).toMatch(/^\d{24}$/);
     // Moving on needs the "saved" tick first.
     expect(await page.getByTestId('receipt-track').isDisabled()).toBe(true);
-    await page.getByTestId('receipt-copy').click();
+    // The saving step by keyboard alone: Enter copies, Tab and Space tick "saved", Tab and Enter go on.
+    await page.getByTestId('receipt-copy').focus();
+    await page.keyboard.press('Enter');
     await page.getByText('已复制到剪贴板。').waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(receipt);
     await shot(page, '5-portal-receipt');
-    await page.getByTestId('receipt-saved').click();
-    await page.getByTestId('receipt-track').click();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    expect(await page.getByRole('checkbox', { name: '我已保存回执码' }).isChecked()).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('receipt-track');
+    await page.keyboard.press('Enter');
     await page.getByTestId('track-status').waitFor();
     expect(await page.getByTestId('track-status').innerText()).toBe('已提交');
     expect(await page.getByTestId('track-case').innerText()).toContain(headUnit.name);

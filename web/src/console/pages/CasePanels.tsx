@@ -61,7 +61,11 @@ export function Attachments({ c }: { c: CaseDetail }) {
       <Image.PreviewGroup>
         <Space wrap data-testid="case-media">
           {photos.map((m, i) => (
-            <Image key={m.id} width={120} height={120} style={{ objectFit: 'cover' }} src={`${base}/${m.id}?thumb=true`} preview={{ src: `${base}/${m.id}` }} alt={t('cases.media.photo', { n: i + 1 })} />
+            <Space key={m.id} direction="vertical" size={2} align="center">
+              <Image width={120} height={120} style={{ objectFit: 'cover' }} src={`${base}/${m.id}?thumb=true`} preview={{ src: `${base}/${m.id}` }} alt={t('cases.media.photo', { n: i + 1 })} />
+              {/* The viewer opens by mouse; this link is the keyboard's way to the full image. */}
+              <a href={`${base}/${m.id}`} target="_blank" rel="noreferrer">{t('cases.media.full', { n: i + 1 })}</a>
+            </Space>
           ))}
         </Space>
       </Image.PreviewGroup>

@@ -218,4 +218,5 @@ export const casesEn = {
   'cases.reveal.confirm': 'Show',
   'cases.queue.responded': 'Answered',
   'cases.queue.overdue': 'Overdue',
+  'cases.media.full': 'Full image {n}',
 } as const;

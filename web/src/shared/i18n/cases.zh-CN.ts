@@ -219,4 +219,5 @@ export const casesZhCN = {
   'cases.reveal.confirm': '确认查看',
   'cases.queue.responded': '已响应',
   'cases.queue.overdue': '逾期',
+  'cases.media.full': '查看原图 {n}',
 } as const;
