@@ -41,7 +41,9 @@ describe('receipt codes and refusals', () => {
   it('maps the server problems of a report to friendly texts', () => {
     expect(reportProblem('/body/photos/9', 'at most 9 photos; this is photo 10')).toBe('cases.photo.tooMany');
     expect(reportProblem('/body/photos/0', '"a.jpg" is 11.0 MB; a photo may be at most 10 MB')).toBe('cases.photo.tooBig');
-    expect(reportProblem('/body/photos/1', '"a.jpg" is a PNG, not what its name says')).toBe('cases.photo.notImage');
+    expect(reportProblem('/body/photos/1', '"a.jpg" is a PNG file but is named .jpg')).toBe('cases.photo.misnamed');
+    expect(reportProblem('/body/photos/1', '"a.png" is not a JPEG, PNG or WebP file (by its content)')).toBe('cases.photo.notImage');
+    expect(reportProblem('/body/photos/2', 'could not be read as an image (damaged or not really an image)')).toBe('cases.photo.notImage');
     expect(reportProblem('/body/text', 'is required: say what happened (请描述问题)')).toBe('cases.error.textRequired');
     expect(reportProblem('/body/text', 'must be at most 4000 characters')).toBe('cases.error.textLong');
     expect(reportProblem('/body/reporterPhone', 'a real-name report needs a phone number or an e-mail to be revisited')).toBe('cases.error.phoneRequired');

@@ -47,6 +47,7 @@ export function reportProblem(path: string, message: string): MessageKey | undef
     if (/at most \d+ photos/.test(message)) return 'cases.photo.tooMany';
     if (/MB/.test(message)) return 'cases.photo.tooBig';
     if (/empty/.test(message)) return 'cases.photo.empty';
+    if (/but is named|but was sent as/.test(message)) return 'cases.photo.misnamed';
     return 'cases.photo.notImage';
   }
   if (path === '/body/text') return /at most/.test(message) ? 'cases.error.textLong' : 'cases.error.textRequired';
