@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006_cases.ts';
 import * as m0007 from './migrations/0007_scoring.ts';
 import * as m0008 from './migrations/0008_metrics.ts';
 import * as m0009 from './migrations/0009_evidence_batches.ts';
+import * as m0010 from './migrations/0010_ratings_handler.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_scoring': m0007,
   '0008_metrics': m0008,
   '0009_evidence_batches': m0009,
+  '0010_ratings_handler': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -43,6 +43,11 @@ export interface LedgerTypeDef {
    * an entry of its own.
    */
   batch?: { column: string; type: string };
+  /**
+   * Columns outside the canonical record that copy another record's data (kept by the database):
+   * lists up to `limit` problems where a copy differs from its source, for `verify --database`.
+   */
+  copiesDiffer?: (db: Executor, limit: number) => Promise<string[]>;
   /** Throws 401/403, or 404 when the record does not exist or is outside the caller's scope. */
   checkVisible: (db: Executor, principal: Principal | null, id: string) => Promise<void>;
 }

@@ -89,5 +89,20 @@ describe('verify --database over calendar, evidence, ratings and rectifications'
     await sql`update ratings set level = 1 where id = ${ratingId}`.execute(t.ctx.db);
     await sql`update service_transactions set promised_days = ${tx.promised_days} where id = ${tx.id}`.execute(t.ctx.db);
     expect((await verifyDatabase(t.ctx)).ok).toBe(true);
+
+    // The rating's copy of its transaction's handler (migration 0010) is kept by the database: it
+    // follows a change of the handler, and a copy edited on its own is reported.
+    const rated = await t.ctx.db.selectFrom('service_transactions').select(['id', 'handler_staff_id']).where('transaction_code', '=', 'VTX-V1').executeTakeFirstOrThrow();
+    const person = await t.ctx.db.selectFrom('staff').select('id').orderBy('id').executeTakeFirstOrThrow();
+    const handlerOf = async () => (await t.ctx.db.selectFrom('ratings').select('handler_staff_id').where('id', '=', ratingId).executeTakeFirstOrThrow()).handler_staff_id;
+    expect(await handlerOf()).toBe(rated.handler_staff_id);
+    await sql`update service_transactions set handler_staff_id = ${person.id} where id = ${rated.id}`.execute(t.ctx.db);
+    expect(await handlerOf()).toBe(person.id);
+    await sql`update service_transactions set handler_staff_id = ${rated.handler_staff_id} where id = ${rated.id}`.execute(t.ctx.db);
+    expect(await handlerOf()).toBe(rated.handler_staff_id);
+    expect((await verifyDatabase(t.ctx)).ok).toBe(true);
+    await sql`update ratings set handler_staff_id = ${person.id} where id = ${ratingId}`.execute(t.ctx.db);
+    const copied = await verifyDatabase(t.ctx);
+    expect(copied.problems).toEqual([`rating ${ratingId}: handler_staff_id ${person.id} differs from its transaction's ${rated.handler_staff_id ?? 'null'} (edited outside the application)`]);
   });
 });

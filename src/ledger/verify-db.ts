@@ -8,7 +8,8 @@
 //      computed from the stored tiles is the signed root;
 //   4. every stored record of every ledger type matches its latest entry (version and digest), has
 //      one, and no record that has entries is missing; a record committed in a batch (evidence) is
-//      listed with its version and digest in the batch record it names, itself checked as a record.
+//      listed with its version and digest in the batch record it names, itself checked as a record;
+//      a column that copies another record's data (a rating's handler) equals its source.
 // (1)–(3) chain every stored byte of the log to the signature; (4) finds rows edited in place.
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
@@ -174,6 +175,7 @@ export async function verifyDatabase(deps: DbVerifyDeps, options: { maxProblems?
     if (def.batch) {
       for (const id of await store.batchedIdsMissingFrom(db, type, def.table)) problem(`${type} ${id}: in a ledger batch but missing from ${def.table} (deleted?)`);
     }
+    if (def.copiesDiffer) for (const p of await def.copiesDiffer(db, max)) problem(`${type} ${p}`);
   }
 
   const pending = await store.pendingCount(db);

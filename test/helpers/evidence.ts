@@ -103,3 +103,39 @@ export async function insertAuditFindings(db: Kysely<DB>, specs: AuditSpec[]): P
   }))).returning(['id', 'external_id']).execute();
   return new Map(rows.map((r) => [r.external_id, Number(r.id)]));
 }
+
+export interface CaseSpec {
+  id: string;
+  /** The accountable handling unit (首接负责). */
+  unitCode: string;
+  /** The unit complained about, when the reporter named one. */
+  subjectUnitCode?: string;
+  subjectStaffId?: number;
+  submitted: Date;
+  /** First response: due 24 hours after submission unless given. */
+  firstResponseDue?: Date;
+  responded?: Date;
+  status?: 'submitted' | 'accepted' | 'rejected' | 'investigating' | 'resolved' | 'closed' | 'merged';
+  finding?: 'substantiated' | 'partly' | 'unsubstantiated';
+  resolved?: Date;
+  /** Id (spec id) of an earlier case this one was merged into. */
+  mergedInto?: string;
+  reopenCount?: number;
+}
+
+/** Complaint cases with the fields the metric library reads; ids by spec id. */
+export async function insertCases(db: Kysely<DB>, specs: CaseSpec[]): Promise<Map<string, number>> {
+  const units = await unitIds(db, specs.flatMap((s) => [s.unitCode, ...(s.subjectUnitCode ? [s.subjectUnitCode] : [])]));
+  const out = new Map<string, number>();
+  for (const s of specs) {
+    const row = await db.insertInto('cases').values({
+      channel: 'letter', status: s.mergedInto ? 'merged' : (s.status ?? (s.resolved ? 'resolved' : 'accepted')), text: `测试投诉 ${s.id}`,
+      category: 'other', classifier_category: 'other', unit_id: units.get(s.unitCode)!, subject_unit_id: s.subjectUnitCode ? units.get(s.subjectUnitCode)! : null,
+      subject_staff_id: s.subjectStaffId ?? null, submitted_at: s.submitted, first_response_due: s.firstResponseDue ?? new Date(s.submitted.getTime() + 24 * 3600_000),
+      first_responded_at: s.responded ?? null, finding: s.finding ?? null, resolved_at: s.resolved ?? null,
+      merged_into_id: s.mergedInto ? out.get(s.mergedInto)! : null, reopen_count: s.reopenCount ?? 0,
+    }).returning('id').executeTakeFirstOrThrow();
+    out.set(s.id, Number(row.id));
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
 // its sub-unit C. The expected numbers are worked out in the tests that use it (metrics, integrity).
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/db/types.ts';
-import { insertAuditFindings, insertHotline, insertProposals, insertRatings, insertTraining } from './evidence.ts';
+import { insertAuditFindings, insertCases, insertHotline, insertProposals, insertRatings, insertTraining } from './evidence.ts';
 import { insertTransactions, NATIONAL_DAY_2025, seedCalendar, type TransactionSpec } from './transactions.ts';
 
 export const P = 'U99010201'; // 临溪区政务服务中心
@@ -17,6 +17,7 @@ export interface MetricsData {
   proposals: Map<string, number>;
   training: Map<string, number>;
   audits: Map<string, number>;
+  cases: Map<string, number>;
 }
 
 export async function loadMetricsData(db: Kysely<DB>): Promise<MetricsData> {
@@ -80,5 +81,13 @@ export async function loadMetricsData(db: Kysely<DB>): Promise<MetricsData> {
     { id: 'AF2', unitCode: P, found: '2025-09-01', severity: 'minor', summary: '台账不全' },
     { id: 'AF3', unitCode: P, staffId: a, found: '2025-10-02', severity: 'severe', summary: '下季度发现' },
   ]);
-  return { a, b, p: units.get(P)!, c: units.get(C)!, ratings, hotline, proposals, training, audits };
+  const cases = await insertCases(db, [
+    { id: 'CS1', unitCode: P, subjectUnitCode: P, subjectStaffId: a, submitted: bj('2025-08-05T10:00:00'), responded: bj('2025-08-05T15:00:00'), finding: 'substantiated', resolved: bj('2025-08-20T10:00:00') },
+    { id: 'CS2', unitCode: P, subjectUnitCode: P, subjectStaffId: a, submitted: bj('2025-09-01T10:00:00'), responded: bj('2025-09-03T09:00:00'), finding: 'unsubstantiated', resolved: bj('2025-09-10T10:00:00') },
+    { id: 'CS3', unitCode: P, subjectUnitCode: P, subjectStaffId: a, submitted: bj('2025-09-02T10:00:00'), mergedInto: 'CS2' },
+    { id: 'CS4', unitCode: C, submitted: bj('2025-09-10T10:00:00'), reopenCount: 1, finding: 'partly', resolved: bj('2025-10-02T10:00:00') },
+    { id: 'CS5', unitCode: P, subjectStaffId: a, submitted: bj('2025-09-05T10:00:00'), responded: bj('2025-09-05T11:00:00'), status: 'rejected' },
+    { id: 'CS6', unitCode: P, subjectStaffId: b, submitted: bj('2025-06-29T10:00:00'), responded: bj('2025-06-29T12:00:00'), finding: 'partly', resolved: bj('2025-07-03T10:00:00') },
+  ]);
+  return { a, b, p: units.get(P)!, c: units.get(C)!, ratings, hotline, proposals, training, audits, cases };
 }

@@ -13,15 +13,13 @@ export interface MetricDef {
   /** Below this many items in the sample the value is null and insufficient is true. */
   minSample: number;
   unit: string;
-  /** Evidence this metric waits for: complaint metrics need the `cases` table (issue 5). */
-  needs?: 'cases';
 }
 
 const both: SubjectKind[] = ['staff', 'unit'];
 const unitOnly: SubjectKind[] = ['unit'];
 
-function def(code: string, nameZh: string, nameEn: string, subjects: SubjectKind[], higherIsBetter: boolean, minSample: number, unit: string, needs?: 'cases'): MetricDef {
-  return needs ? { code, nameZh, nameEn, subjects, higherIsBetter, minSample, unit, needs } : { code, nameZh, nameEn, subjects, higherIsBetter, minSample, unit };
+function def(code: string, nameZh: string, nameEn: string, subjects: SubjectKind[], higherIsBetter: boolean, minSample: number, unit: string): MetricDef {
+  return { code, nameZh, nameEn, subjects, higherIsBetter, minSample, unit };
 }
 
 export const METRICS: Record<string, MetricDef> = Object.fromEntries([
@@ -30,9 +28,9 @@ export const METRICS: Record<string, MetricDef> = Object.fromEntries([
   def('satisfaction_index', '满意度指数', 'Satisfaction index', both, true, 10, 'points (0–100)'),
   def('bad_rating_rate', '差评率', 'Bad-rating rate', both, false, 10, 'ratio'),
   def('bad_rating_rectified_rate', '差评整改率', 'Bad ratings rectified', both, true, 1, 'ratio'),
-  def('complaints_per_1000', '每千件办件投诉数', 'Complaints per 1,000 transactions', both, false, 100, 'per 1,000', 'cases'),
-  def('substantiated_complaints', '查实投诉数', 'Substantiated complaints', both, false, 0, 'count', 'cases'),
-  def('repeat_complaint_rate', '重复投诉率', 'Repeat-complaint rate', both, false, 5, 'ratio', 'cases'),
+  def('complaints_per_1000', '每千件办件投诉数', 'Complaints per 1,000 transactions', both, false, 100, 'per 1,000'),
+  def('substantiated_complaints', '查实投诉数', 'Substantiated complaints', both, false, 0, 'count'),
+  def('repeat_complaint_rate', '重复投诉率', 'Repeat-complaint rate', both, false, 5, 'ratio'),
   def('hotline_response_24h_rate', '12345工单24小时响应率', 'Hotline tickets answered within 24 h', unitOnly, true, 10, 'ratio'),
   def('hotline_resolution_rate', '12345工单办结率', 'Hotline resolution rate', unitOnly, true, 10, 'ratio'),
   def('training_hours_share', '培训学时完成率', 'Training hours against the requirement', both, true, 1, 'ratio'),
@@ -58,6 +56,8 @@ export const EVENT_TYPES: Record<string, EventTypeDef> = Object.fromEntries([
   ev('hotline_overdue', '12345工单超24小时未响应', 'Hotline ticket not answered within 24 h', unitOnly),
   ev('proposal_overdue', '建议提案逾期办复', 'Proposal answered late or not at all', unitOnly),
   ev('training_completed', '完成培训', 'Training completed', both),
+  ev('complaint_late_response', '群众投诉未及时回应', 'Complaint not answered in time', both),
+  ev('complaint_substantiated', '群众投诉查实', 'Complaint substantiated', both),
 ].map((d) => [d.type, d]));
 
 export const METRIC_CODES = Object.keys(METRICS);

@@ -57,8 +57,10 @@ describe('computeMetrics for staff', () => {
     expect(a.bad_rating_rectified_rate).toEqual(v(0.5, 1, 2, 2));
     // Training 20 h (Sep 1) + 5.5 h (Jul 15); the 10 h of Jun 30 is last quarter. Requirement 50 h × 92/365 = 12.60 h.
     expect(a.training_hours_share).toEqual(v(2.02381, 25.5, 12.6, 1));
-    // Complaint metrics wait for the cases table: null, never zero.
-    expect(a.complaints_per_1000).toEqual(v(null, null, null, 0, true));
+    // Cases against A in the quarter: CS1, CS2 and CS3 (merged into CS2); CS5 was rejected (不予受理).
+    expect(a.complaints_per_1000).toEqual(v(400, 2000, 5, 5)); // 2 distinct complaints × 1000 / 5 completed
+    expect(a.repeat_complaint_rate).toEqual(v(0.333333, 1, 3, 3)); // CS3 repeats CS2
+    expect(a.substantiated_complaints).toEqual(v(1, 1, null, 3)); // CS1 属实 on Aug 20
     const b = m.get(d.b)!;
     // B: A5 即办件 finished the next day (late, 1 wd); A6 Fri Sep 26 → Sun Sep 28 (a 调休 working day): 1 ≤ 1.
     expect(b.on_time_completion_rate).toEqual(v(0.5, 1, 2, 2));
@@ -69,6 +71,10 @@ describe('computeMetrics for staff', () => {
     // (reopened), due Sep 30: due, not rectified.
     expect(b.bad_rating_rectified_rate).toEqual(v(0, 0, 1, 1));
     expect(b.training_hours_share).toEqual(v(0, 0, 12.6, 1)); // no training at all is a real zero: the person exists
+    // CS6 came in on Jun 29 and was found 部分属实 on Jul 3: substantiated this quarter, received last quarter.
+    expect(b.substantiated_complaints).toEqual(v(1, 1, null, 0));
+    expect(b.complaints_per_1000).toEqual(v(0, 0, 2, 2));
+    expect(b.repeat_complaint_rate).toEqual(v(null, 0, 0, 0, true));
   });
 
   it('says insufficient below the minimum sample (default 10 transactions) but still shows the counts', async () => {
@@ -107,7 +113,10 @@ describe('computeMetrics for units (own evidence, sub-units not included)', () =
     expect(p.hotline_resolution_rate).toEqual(v(0.666667, 2, 3, 3));
     // Due in the quarter: PR1 (answered early), PR2 (late), PR3 (never); PR4 is due in October.
     expect(p.proposals_on_time_rate).toEqual(v(0.333333, 1, 3, 3));
-    expect(p.repeat_complaint_rate).toEqual(v(null, null, null, 0, true));
+    // Cases against P: CS1, CS2, CS3 (merged) received; CS6 (no unit named, P accountable) found 部分属实 on Jul 3.
+    expect(p.complaints_per_1000).toEqual(v(285.714286, 2000, 7, 7));
+    expect(p.repeat_complaint_rate).toEqual(v(0.333333, 1, 3, 3));
+    expect(p.substantiated_complaints).toEqual(v(2, 2, null, 3));
     // P's active staff (read from the registry) share A's 25.5 hours against 12.60 h each.
     const people = Number((await t.ctx.db.selectFrom('staff').select((eb) => eb.fn.countAll<string>().as('n')).where('unit_id', '=', d.p).where('status', '=', 'active').executeTakeFirstOrThrow()).n);
     expect(people).toBeGreaterThan(0);
@@ -117,6 +126,10 @@ describe('computeMetrics for units (own evidence, sub-units not included)', () =
     expect(c.bad_rating_rate).toEqual(v(1, 1, 1, 1)); // R7
     expect(c.bad_rating_rectified_rate).toEqual(v(null, 0, 0, 0, true)); // K7 not due by Oct 1
     expect(c.hotline_resolution_rate).toEqual(v(null, 0, 0, 0, true));
+    // CS4 names no unit, so it is C's (accountable); reopened once; found 部分属实 only on Oct 2.
+    expect(c.complaints_per_1000).toEqual(v(1000, 1000, 1, 1));
+    expect(c.repeat_complaint_rate).toEqual(v(1, 1, 1, 1));
+    expect(c.substantiated_complaints).toEqual(v(0, 0, null, 1));
   });
 });
 
@@ -149,12 +162,15 @@ describe('listEvents', () => {
     expect(brief(d.a)).toEqual([
       `training_completed training_record/${d.training.get('TR2')}`, // Jul 15
       `audit_finding_major audit_finding/${d.audits.get('AF1')}`, // Aug 10
+      `complaint_substantiated case/${d.cases.get('CS1')}`, // Aug 20
       `training_completed training_record/${d.training.get('TR1')}`, // Sep 1
-      `bad_rating rating/${r('R3').ratingId}`, // Sep 2
+      `bad_rating rating/${r('R3').ratingId}`, // Sep 2 10:00
+      `complaint_late_response case/${d.cases.get('CS2')}`, // due Sep 2 10:00, answered Sep 3 (CS3 merged, CS5 answered)
       `bad_rating rating/${r('R4').ratingId}`, // Sep 11
       `rectification_overdue rectification/${r('R4').rectificationId}`, // due Sep 20, never closed
     ]);
     expect(brief(d.b)).toEqual([
+      `complaint_substantiated case/${d.cases.get('CS6')}`, // Jul 3
       `bad_rating rating/${r('R8').ratingId}`, // Sep 20
       `false_rectification rectification.event/${(await t.ctx.db.selectFrom('rectification_events').select('id').where('rectification_id', '=', r('R8').rectificationId!).executeTakeFirstOrThrow()).id}`, // Sep 25
       `bad_rating rating/${r('R7').ratingId}`, // Sep 29
@@ -162,6 +178,19 @@ describe('listEvents', () => {
     ]);
     expect(ev.get(d.a)![0]).toEqual({ type: 'training_completed', subjectId: d.a, at: bj('2025-07-15T00:00:00'), ref: { type: 'training_record', id: String(d.training.get('TR2')) }, summary: '完成培训《廉政教育》5.5学时' });
     expect(ev.get(d.a)![1]!.summary).toBe('审计发现问题（较重）：违规收取费用');
+    expect(ev.get(d.a)![2]!.summary).toBe(`群众投诉经核查属实：案件编号 ${d.cases.get('CS1')}`);
+    expect(ev.get(d.a)![5]!.summary).toBe(`群众投诉未及时回应：案件编号 ${d.cases.get('CS2')}，应于 2025-09-02 10:00 前首次响应`);
+  });
+
+  it('lists complaint events of units: the unit named, else the accountable unit', async () => {
+    const ev = await listEvents(t.ctx.db, { kind: 'unit', period: Q3, types: ['complaint_late_response', 'complaint_substantiated'], subjectIds: [d.p, d.c] });
+    const brief = (id: number) => ev.get(id)!.map((e) => `${e.type} ${e.ref.id} ${e.at.toISOString()}`);
+    expect(brief(d.p)).toEqual([
+      `complaint_substantiated ${d.cases.get('CS6')} ${bj('2025-07-03T10:00:00').toISOString()}`,
+      `complaint_substantiated ${d.cases.get('CS1')} ${bj('2025-08-20T10:00:00').toISOString()}`,
+      `complaint_late_response ${d.cases.get('CS2')} ${bj('2025-09-02T10:00:00').toISOString()}`,
+    ]);
+    expect(brief(d.c)).toEqual([`complaint_late_response ${d.cases.get('CS4')} ${bj('2025-09-11T10:00:00').toISOString()}`]); // never answered
   });
 
   it('lists unit events: 12345 tickets not answered in 24 h and proposals answered late', async () => {

@@ -36,6 +36,11 @@ export const RATINGS_LEDGER_TYPES = {
     ],
     bytes: ['rater_name_enc', 'rater_phone_enc', 'rater_phone_index'],
     version: versionColumn, time: updatedAt, checkVisible: inScope('ratings'),
+    // The handler copied from the transaction (migration 0010) is not in the record: it must equal its source.
+    copiesDiffer: async (db, limit) => (await sql<{ id: number; copy: number | null; source: number | null }>`
+      select g.id, g.handler_staff_id as copy, t.handler_staff_id as source from ratings g join service_transactions t on t.id = g.transaction_id
+      where g.handler_staff_id is distinct from t.handler_staff_id order by g.id limit ${limit}`.execute(db)).rows
+      .map((r) => `${r.id}: handler_staff_id ${r.copy ?? 'null'} differs from its transaction's ${r.source ?? 'null'} (edited outside the application)`),
   },
   rectification: {
     type: 'rectification', table: 'rectifications', key: 'id',

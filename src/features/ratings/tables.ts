@@ -15,6 +15,8 @@ export interface RatingsTable {
   id: Generated<number>;
   transaction_id: number;
   unit_id: number;
+  /** The transaction's handler, kept by the database (migration 0010): never written by the code. */
+  handler_staff_id: ColumnType<number | null, never, never>;
   level: number;
   channel: RatingChannel;
   origin: RatingOrigin;

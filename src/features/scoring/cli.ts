@@ -10,7 +10,7 @@ import { defaultInputProvider } from './inputs.ts';
 import { computeRun, publishRun } from './runs.ts';
 import { getFramework, importFramework, publishFramework } from './service.ts';
 
-const OPERATOR: Principal = { kind: 'token', id: 0, name: 'cli', role: 'organizer', scope: { kind: 'all' }, staffId: null };
+export const OPERATOR: Principal = { kind: 'token', id: 0, name: 'cli', role: 'organizer', scope: { kind: 'all' }, staffId: null };
 
 const positiveInt = (v: string, name: string) => {
   if (!/^[1-9][0-9]{0,9}$/.test(v)) throw new AppError(400, `${name} must be a positive integer, got ${JSON.stringify(v)}`);
@@ -31,7 +31,7 @@ export function registerScoringCommands(program: Command) {
         bar.start(100, 0, { phase: 'inputs' });
         const { run, created } = await computeRun(deps, OPERATOR, { period: opts.period, frameworkId }, (phase, done, total) => {
           const share = total ? done / total : 1;
-          const pct = phase === 'metrics' || phase === 'events' ? 20 * share : phase === 'scored' ? 25 : 25 + 75 * share;
+          const pct = phase === 'evidence' ? 20 * share : phase === 'scored' ? 25 : 25 + 75 * share;
           bar.update(Math.round(pct), { phase: `${phase} ${done}/${total}` });
         }).finally(() => bar.stop());
         process.stdout.write(`run #${run.id} ${created ? 'computed' : 'unchanged (same evidence and framework)'}: period ${run.period}, framework ${run.frameworkId}, ${run.subjectCount} scored, ${run.unscoredCount} without a variant, digest ${run.digest}\n`);

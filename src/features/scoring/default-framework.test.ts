@@ -4,7 +4,7 @@ import { validateFramework } from './validate.ts';
 
 // The metric codes and event types the metric library provides (the fixed interface).
 const METRICS = ['on_time_completion_rate', 'avg_processing_days_ratio', 'satisfaction_index', 'bad_rating_rate', 'bad_rating_rectified_rate', 'complaints_per_1000', 'substantiated_complaints', 'repeat_complaint_rate', 'hotline_response_24h_rate', 'hotline_resolution_rate', 'training_hours_share', 'proposals_on_time_rate'];
-const EVENTS = ['bad_rating', 'rectification_overdue', 'false_rectification', 'audit_finding_minor', 'audit_finding_major', 'audit_finding_severe', 'hotline_overdue', 'proposal_overdue', 'training_completed'];
+const EVENTS = ['bad_rating', 'rectification_overdue', 'false_rectification', 'audit_finding_minor', 'audit_finding_major', 'audit_finding_severe', 'hotline_overdue', 'proposal_overdue', 'training_completed', 'complaint_late_response', 'complaint_substantiated'];
 
 describe('the default framework of the demo province', () => {
   it('is valid against the metric library', () => {

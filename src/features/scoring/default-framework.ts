@@ -57,7 +57,8 @@ function dimensions(w: { loyalty: number; fairness: number; integrity: number; s
 
 const ITEMS: EventItem[] = [
   { kind: 'bonus', code: 'training_done', nameZh: '完成诚信培训', nameEn: 'Integrity training completed', event: 'training_completed', pointsPer: 1, cap: 5 },
-  { kind: 'deduction', code: 'hotline_overdue', nameZh: '群众投诉未及时回应', nameEn: 'Complaint not answered in time', event: 'hotline_overdue', pointsPer: 5, cap: 20, dimension: 'loyalty' },
+  // Complaints and reports (cases, 24-hour first response): staff and units alike; 12345 tickets are in the hotline indicator.
+  { kind: 'deduction', code: 'complaint_late', nameZh: '群众投诉未及时回应', nameEn: 'Complaint not answered in time', event: 'complaint_late_response', pointsPer: 5, cap: 20, dimension: 'loyalty' },
   { kind: 'deduction', code: 'rectification_overdue', nameZh: '差评整改超期', nameEn: 'Rectification overdue', event: 'rectification_overdue', pointsPer: 2, cap: 10, dimension: 'service' },
   { kind: 'deduction', code: 'false_rectification', nameZh: '虚假整改', nameEn: 'False rectification', event: 'false_rectification', pointsPer: 5, cap: 20, dimension: 'integrity' },
   { kind: 'deduction', code: 'audit_minor', nameZh: '审计发现一般问题', nameEn: 'Minor audit finding', event: 'audit_finding_minor', pointsPer: 2, cap: 10, dimension: 'integrity' },

@@ -1,7 +1,7 @@
-// What the scoring runs need from the metric library (src/features/metrics): the interface is fixed
-// (see docs/scoring.md). Runs take an `InputProvider`, so tests use a fake one; the server and CLI use
-// the library. A metric without enough evidence is insufficient, never a silent zero (the engine then
-// applies each indicator's insufficient-evidence rule and says so).
+// What the scoring runs need from the metric library (src/features/metrics), see docs/scoring.md.
+// Runs take an `InputProvider`, so tests use a fake one; the server and CLI use the library. A metric
+// without enough evidence is insufficient, never a silent zero (the engine then applies each
+// indicator's insufficient-evidence rule and says so).
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import * as metrics from '../metrics/service.ts';
@@ -10,47 +10,47 @@ import type { EvidenceEvent, MetricValue, Period, SubjectKind } from '../metrics
 
 export type { EvidenceEvent, MetricValue, Period, SubjectKind };
 
+/** What a run asks for: per kind of subject, the metric codes, event types and subjects. */
+export interface InputRequest {
+  period: Period;
+  codes: string[];
+  types: string[];
+  subjectIds: Record<SubjectKind, number[]>;
+}
+export interface Inputs {
+  metrics: Record<SubjectKind, Map<number, Record<string, MetricValue>>>;
+  events: Record<SubjectKind, Map<number, EvidenceEvent[]>>;
+}
+
 export interface InputProvider {
-  computeMetrics(db: Kysely<DB>, q: { kind: SubjectKind; period: Period; codes: string[]; subjectIds?: number[] }): Promise<Map<number, Record<string, MetricValue>>>;
-  listEvents(db: Kysely<DB>, q: { kind: SubjectKind; period: Period; types: string[]; subjectIds?: number[] }): Promise<Map<number, EvidenceEvent[]>>;
+  /** Metric values and events of every subject of both kinds for the period. */
+  gather(db: Kysely<DB>, q: InputRequest): Promise<Inputs>;
   /** Known metric codes and event types (for framework validation); null when not known. */
   catalogue(): { metrics: string[]; events: string[] } | null;
 }
 
-/** No evidence at all: every metric insufficient, no events. */
-export const emptyInputProvider: InputProvider = {
-  async computeMetrics(_db, q) {
-    const out = new Map<number, Record<string, MetricValue>>();
-    for (const id of q.subjectIds ?? []) {
-      out.set(id, Object.fromEntries(q.codes.map((c) => [c, { value: null, numerator: null, denominator: null, sample: 0, insufficient: true }])));
-    }
-    return out;
-  },
-  async listEvents() {
-    return new Map();
-  },
-  catalogue: () => null,
-};
+const insufficient = (): MetricValue => ({ value: null, numerator: null, denominator: null, sample: 0, insufficient: true });
 
 /**
- * The metric library. A framework may name a metric or event type that does not apply to a kind of
- * subject (a unit-only hotline metric in an indicator staff are also scored on): for that kind it is
- * insufficient evidence, and no events, rather than a refusal of the whole run.
+ * The metric library, both kinds in one pass over each kind of evidence. A framework may name a
+ * metric or event type that does not apply to a kind of subject (a unit-only hotline metric in an
+ * indicator staff are also scored on): for that kind it is insufficient evidence, and no events,
+ * rather than a refusal of the whole run.
  */
 export const metricLibraryProvider: InputProvider = {
-  async computeMetrics(db, q) {
-    const applies = q.codes.filter((c) => metrics.METRICS[c]?.subjects.includes(q.kind));
-    const out = applies.length ? await metrics.computeMetrics(db, { ...q, codes: applies }) : new Map<number, Record<string, MetricValue>>();
-    const rest = q.codes.filter((c) => !applies.includes(c));
-    if (rest.length) {
-      const none = await emptyInputProvider.computeMetrics(db, { ...q, codes: rest, subjectIds: q.subjectIds ?? [...out.keys()] });
-      for (const [id, values] of none) out.set(id, { ...out.get(id), ...values });
+  async gather(db, q) {
+    const applies = (kind: SubjectKind, code: string, catalogue: Record<string, { subjects: SubjectKind[] }>) => catalogue[code]?.subjects.includes(kind);
+    const codes = { staff: q.codes.filter((c) => applies('staff', c, metrics.METRICS)), unit: q.codes.filter((c) => applies('unit', c, metrics.METRICS)) };
+    const types = { staff: q.types.filter((t) => applies('staff', t, metrics.EVENT_TYPES)), unit: q.types.filter((t) => applies('unit', t, metrics.EVENT_TYPES)) };
+    const [values, events] = await Promise.all([
+      metrics.computeMetricsByKind(db, { period: q.period, codes, subjectIds: q.subjectIds }),
+      metrics.listEventsByKind(db, { period: q.period, types }),
+    ]);
+    for (const kind of metrics.SUBJECT_KINDS) {
+      const rest = q.codes.filter((c) => !codes[kind].includes(c));
+      for (const id of q.subjectIds[kind]) values[kind].set(id, { ...values[kind].get(id), ...Object.fromEntries(rest.map((c) => [c, insufficient()])) });
     }
-    return out;
-  },
-  async listEvents(db, q) {
-    const types = q.types.filter((t) => metrics.EVENT_TYPES[t]?.subjects.includes(q.kind));
-    return types.length ? metrics.listEvents(db, { ...q, types }) : new Map();
+    return { metrics: values, events };
   },
   catalogue: () => ({ metrics: Object.keys(metrics.METRICS), events: Object.keys(metrics.EVENT_TYPES) }),
 };

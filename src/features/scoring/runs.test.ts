@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { verifyDatabase } from '../../ledger/verify-db.ts';
 import type { Principal } from '../auth/principal.ts';
 import { GOLDEN_FRAMEWORK } from './golden.fixture.ts';
-import type { EvidenceEvent, InputProvider, MetricValue } from './inputs.ts';
+import type { EvidenceEvent, InputProvider, Inputs } from './inputs.ts';
 import ExcelJS from 'exceljs';
 import { exportCsv, exportXlsx } from './export.ts';
 import { computeRun, getResult, listResults, publishRun } from './runs.ts';
@@ -18,16 +18,15 @@ const extraEvents: EvidenceEvent[] = [];
 
 /** Metric values derived from the subject id; events from `extraEvents`. */
 const fake: InputProvider = {
-  async computeMetrics(_db, q) {
-    const out = new Map<number, Record<string, MetricValue>>();
-    for (const id of q.subjectIds ?? []) {
-      out.set(id, Object.fromEntries(q.codes.map((c) => [c, { value: c === 'substantiated_complaints' ? 0 : 0.8 + (id % 5) / 25, numerator: null, denominator: null, sample: 20 + (id % 3), insufficient: id % 7 === 0 }])));
+  async gather(_db, q) {
+    const out: Inputs = { metrics: { staff: new Map(), unit: new Map() }, events: { staff: new Map(), unit: new Map() } };
+    for (const kind of ['staff', 'unit'] as const) {
+      for (const id of q.subjectIds[kind]) {
+        out.metrics[kind].set(id, Object.fromEntries(q.codes.map((c) => [c, { value: c === 'substantiated_complaints' ? 0 : 0.8 + (id % 5) / 25, numerator: null, denominator: null, sample: 20 + (id % 3), insufficient: id % 7 === 0 }])));
+      }
     }
-    return out;
-  },
-  async listEvents(_db, q) {
-    const out = new Map<number, EvidenceEvent[]>();
-    for (const e of extraEvents) if (q.types.includes(e.type) && (q.subjectIds ?? []).includes(e.subjectId)) out.set(e.subjectId, [...(out.get(e.subjectId) ?? []), e]);
+    // Events of people (the test's extra events name staff ids).
+    for (const e of extraEvents) if (q.types.includes(e.type) && q.subjectIds.staff.includes(e.subjectId)) out.events.staff.set(e.subjectId, [...(out.events.staff.get(e.subjectId) ?? []), e]);
     return out;
   },
   catalogue: () => null,

@@ -63,15 +63,14 @@ export async function gatherInputs(deps: ScoringDeps, framework: FrameworkDef, p
   const types = [...new Set(variants.flatMap((v) => [...v.items.map((i) => i.event), ...v.vetoes.flatMap((x) => (x.event ? [x.event] : []))]))].sort();
   const metrics = new Map<string, Record<string, MetricValue>>();
   const events = new Map<string, EvidenceEvent[]>();
-  const steps = 4;
-  let step = 0;
+  const subjectIds = { staff: subjects.filter((s) => s.kind === 'staff').map((s) => s.id), unit: subjects.filter((s) => s.kind === 'unit').map((s) => s.id) };
+  onProgress('evidence', 0, 1);
+  const inputs = await provider.gather(db, { period, codes, types, subjectIds });
   for (const kind of ['staff', 'unit'] as SubjectKind[]) {
-    const ids = subjects.filter((s) => s.kind === kind).map((s) => s.id);
-    if (codes.length && ids.length) for (const [id, values] of await provider.computeMetrics(db, { kind, period, codes, subjectIds: ids })) metrics.set(keyOf(kind, id), values);
-    onProgress('metrics', ++step, steps);
-    if (types.length && ids.length) for (const [id, evs] of await provider.listEvents(db, { kind, period, types, subjectIds: ids })) events.set(keyOf(kind, id), evs);
-    onProgress('events', ++step, steps);
+    for (const [id, values] of inputs.metrics[kind]) metrics.set(keyOf(kind, id), values);
+    for (const [id, evs] of inputs.events[kind]) events.set(keyOf(kind, id), evs);
   }
+  onProgress('evidence', 1, 1);
   return { framework, period, subjects, metrics, events, assessments: [], exemptions: [] };
 }
 
