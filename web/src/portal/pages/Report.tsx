@@ -135,7 +135,10 @@ export default function Report() {
   const [summary, setSummary] = useState<string | null>(null);
   const [photoErrors, setPhotoErrors] = useState<string[]>([]);
   const units = useUnitSearch();
-  useEffect(() => () => photos.forEach((p) => URL.revokeObjectURL(p.url)), []); // eslint-disable-line react-hooks/exhaustive-deps
+  // Free the previews' object URLs when the page goes away (the ref sees the latest list).
+  const latest = useRef(photos);
+  latest.current = photos;
+  useEffect(() => () => latest.current.forEach((p) => URL.revokeObjectURL(p.url)), []);
 
   const submit = useMutation({
     mutationFn: (v: Values) => {
