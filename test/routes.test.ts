@@ -30,9 +30,11 @@ const brokenFramework = { ...routeFramework, structure: { basic: 60, bonusCap: 3
 const assessment = { frameworkId: 1, period: '2026Q3', indicator: 'political_conduct', subjectKind: 'staff', subjectCode: 'S0000020' };
 const exemption = { subjectKind: 'staff', subjectCode: 'S0000020', period: '2026Q3', ref: { type: 'hotline_ticket', id: '1' }, reason: '系统故障' };
 const staffBody = { code: 'RT1', name: '路由测试', unitCode: 'U99010201', level: 'base', enteredOn: '2021-03-01' };
-// Complaints: case 1 is made in beforeAll with a known receipt code (and one photo); the public report
-// makes case 2 and the hotline entry case 3, which is then merged into case 2.
+// Complaints: case 1 is made in beforeAll with a known receipt code (and one photo), case 2 (rejected, for
+// the portal's follow-up with the code in the body) too; the public report makes case 3 and the hotline
+// entry case 4, which is then merged into case 3.
 const RECEIPT = '123456789012345678901234';
+const RECEIPT2 = '223456789012345678901234';
 const WRONG_RECEIPT = '123456789000000000000000';
 const multipart = (fields: Record<string, string>) => {
   const { payload, headers } = multipartBody(fields);
@@ -321,24 +323,24 @@ const CASES: Record<string, Case> = {
     ok: { user: 'unit_head', method: 'POST', url: '/api/cases/1/reject', body: { reason: '不属于本平台受理范围' } },
   },
   'POST /api/cases/{id}/merge': {
-    denied: { user: 'unit_head2', method: 'POST', url: '/api/cases/3/merge', body: { intoId: 2 }, status: 404 },
-    bad: { user: 'unit_head', method: 'POST', url: '/api/cases/3/merge', body: { intoId: 'two' } },
-    ok: { user: 'unit_head', method: 'POST', url: '/api/cases/3/merge', body: { intoId: 2 } },
+    denied: { user: 'unit_head2', method: 'POST', url: '/api/cases/4/merge', body: { intoId: 3 }, status: 404 },
+    bad: { user: 'unit_head', method: 'POST', url: '/api/cases/4/merge', body: { intoId: 'two' } },
+    ok: { user: 'unit_head', method: 'POST', url: '/api/cases/4/merge', body: { intoId: 3 } },
   },
   'POST /api/cases/{id}/messages': {
-    denied: { user: 'unit_head2', method: 'POST', url: '/api/cases/2/messages', body: { body: '您好' }, status: 404 },
-    bad: { user: 'unit_head', method: 'POST', url: '/api/cases/2/messages', body: {} },
-    ok: { user: 'unit_head', method: 'POST', url: '/api/cases/2/messages', body: { body: '您好，已收到' } },
+    denied: { user: 'unit_head2', method: 'POST', url: '/api/cases/3/messages', body: { body: '您好' }, status: 404 },
+    bad: { user: 'unit_head', method: 'POST', url: '/api/cases/3/messages', body: {} },
+    ok: { user: 'unit_head', method: 'POST', url: '/api/cases/3/messages', body: { body: '您好，已收到' } },
   },
   'PUT /api/cases/{id}/category': {
-    denied: { user: 'unit_head2', method: 'PUT', url: '/api/cases/2/category', body: { category: 'indifference' }, status: 404 },
-    bad: { user: 'unit_head', method: 'PUT', url: '/api/cases/2/category', body: { category: 'rudeness' } },
-    ok: { user: 'unit_head', method: 'PUT', url: '/api/cases/2/category', body: { category: 'indifference' } },
+    denied: { user: 'unit_head2', method: 'PUT', url: '/api/cases/3/category', body: { category: 'indifference' }, status: 404 },
+    bad: { user: 'unit_head', method: 'PUT', url: '/api/cases/3/category', body: { category: 'rudeness' } },
+    ok: { user: 'unit_head', method: 'PUT', url: '/api/cases/3/category', body: { category: 'indifference' } },
   },
   'GET /api/cases/{id}/duplicates': {
-    denied: { user: 'unit_head2', url: '/api/cases/2/duplicates', status: 404 },
+    denied: { user: 'unit_head2', url: '/api/cases/3/duplicates', status: 404 },
     bad: { user: 'unit_head', url: '/api/cases/0/duplicates' },
-    ok: { user: 'unit_head', url: '/api/cases/2/duplicates' },
+    ok: { user: 'unit_head', url: '/api/cases/3/duplicates' },
   },
   'GET /api/cases/{id}/media/{mediaId}': {
     denied: { user: 'unit_head2', url: '/api/cases/1/media/1', status: 404 },
@@ -362,6 +364,31 @@ const CASES: Record<string, Case> = {
     denied: { user: '', method: 'POST', url: `/api/public/cases/${WRONG_RECEIPT}/messages`, body: { body: '补充' }, status: 404 },
     bad: { user: '', method: 'POST', url: `/api/public/cases/${RECEIPT}/messages`, body: { body: '' } },
     ok: { user: '', method: 'POST', url: `/api/public/cases/${RECEIPT}/messages`, body: { body: '补充：11月3日上午' } },
+  },
+  'POST /api/public/cases/follow': {
+    anonymous: 'public',
+    denied: { user: '', method: 'POST', url: '/api/public/cases/follow', body: { receiptCode: WRONG_RECEIPT }, status: 404 },
+    bad: { user: '', method: 'POST', url: '/api/public/cases/follow', body: { receiptCode: 'receipt-code-please' } },
+    ok: { user: '', method: 'POST', url: '/api/public/cases/follow', body: { receiptCode: RECEIPT2 } },
+  },
+  'POST /api/public/cases/follow/messages': {
+    anonymous: 'public',
+    denied: { user: '', method: 'POST', url: '/api/public/cases/follow/messages', body: { receiptCode: WRONG_RECEIPT, body: '补充' }, status: 404 },
+    bad: { user: '', method: 'POST', url: '/api/public/cases/follow/messages', body: { receiptCode: RECEIPT2 } },
+    ok: { user: '', method: 'POST', url: '/api/public/cases/follow/messages', body: { receiptCode: RECEIPT2, body: '为何不予受理？' } },
+  },
+  'POST /api/public/cases/follow/reopen': {
+    anonymous: 'public',
+    denied: { user: '', method: 'POST', url: '/api/public/cases/follow/reopen', body: { receiptCode: WRONG_RECEIPT, reason: '补充了材料' }, status: 404 },
+    bad: { user: '', method: 'POST', url: '/api/public/cases/follow/reopen', body: { receiptCode: RECEIPT2, reason: '' } },
+    ok: { user: '', method: 'POST', url: '/api/public/cases/follow/reopen', body: { receiptCode: RECEIPT2, reason: '补充了材料' } },
+  },
+  'GET /api/public/units': {
+    anonymous: 'public',
+    // Nothing to deny (unit names are public): a search that matches nothing lists nothing.
+    denied: { user: '', url: '/api/public/units?q=no-such-unit', status: 'filtered' },
+    bad: { user: '', url: '/api/public/units?pageSize=500' },
+    ok: { user: '', url: '/api/public/units?q=U9901' },
   },
   'POST /api/open311/clients': {
     denied: { user: 'inspector', method: 'POST', url: '/api/open311/clients', body: { name: '随手拍App' }, status: 403 },
@@ -501,6 +528,14 @@ beforeAll(async () => {
     media: [{ kind: 'image', mime: 'image/png', sha256: sha, thumbSha256: sha, bytes: 15, width: 1, height: 1, url: null }],
   });
   await t.ctx.db.updateTable('cases').set({ receipt_id: RECEIPT.slice(0, 10), receipt_hash: await hashReceipt(RECEIPT, 1024) }).where('id', '=', made.id).execute();
+  // Case 2: rejected through the real route, so the reporter may message and reopen it.
+  const second = await createCase(deps, await checkNewCase(deps, { text: '办事大厅取号机长期故障无人修理', subjectUnitCode: 'U99010201' }, { realName: false }), {
+    channel: 'web', anonymousReceipt: false, actor: { userId: null, role: 'reporter' }, media: [],
+  });
+  expect(second.id).toBe(2);
+  await t.ctx.db.updateTable('cases').set({ receipt_id: RECEIPT2.slice(0, 10), receipt_hash: await hashReceipt(RECEIPT2, 1024) }).where('id', '=', second.id).execute();
+  const rejected = await t.app.inject({ method: 'POST', url: '/api/cases/2/reject', headers: { cookie: await t.login('unit_head') }, payload: { reason: '不属于本平台受理范围' } });
+  expect(rejected.statusCode, rejected.body).toBe(200);
 });
 afterAll(async () => t?.close());
 

@@ -143,6 +143,36 @@ describe('an anonymous report with photos, handled and followed by receipt code'
     for (const e of events) expect(entries.some((x) => x.record_type === 'case.event' && x.record_id === String(e.id))).toBe(true);
     expect(entries.filter((e) => e.record_type === 'case.message')).toHaveLength(2);
   });
+
+  it('answers the same with the code in a POST body, naming /body/receiptCode when it is not a code', async () => {
+    const post = (url: string, payload: unknown) => t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+    const byPath = (await t.app.inject({ method: 'GET', url: `/api/public/cases/${code}` })).json();
+    const byBody = await post('/api/public/cases/follow', { receiptCode: code.replace(/(\d{4})(?=\d)/g, '$1 ') });
+    expect(byBody.statusCode, byBody.body).toBe(200);
+    expect(byBody.json()).toEqual(byPath);
+    const short = await post('/api/public/cases/follow', { receiptCode: '1234567890123456' });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().errors[0].path).toBe('/body/receiptCode');
+    const wrong = code.slice(0, 10) + (code.slice(10) === '0'.repeat(14) ? '1'.repeat(14) : '0'.repeat(14));
+    expect((await post('/api/public/cases/follow/messages', { receiptCode: wrong, body: '补充' })).statusCode).toBe(404);
+    const written = await post('/api/public/cases/follow/messages', { receiptCode: code, body: '通过正文中的回执码留言' });
+    expect(written.statusCode, written.body).toBe(200);
+    expect(written.json().messages.at(-1)).toMatchObject({ from: 'reporter', body: '通过正文中的回执码留言' });
+  });
+
+  it('lets the public find units by part of their name or code, codes and names only', async () => {
+    const unit = await t.ctx.db.selectFrom('units').select(['code', 'name']).where('code', '=', UNIT).executeTakeFirstOrThrow();
+    const res = await t.app.inject({ method: 'GET', url: `/api/public/units?q=${encodeURIComponent(unit.name.slice(0, 3))}` });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.items.length).toBeGreaterThan(0);
+    expect(body.items.length).toBeLessThanOrEqual(20);
+    for (const u of body.items) expect(Object.keys(u).sort()).toEqual(['code', 'name']);
+    for (const u of body.items) expect(`${u.code}${u.name}`).toContain(unit.name.slice(0, 3));
+    const byCode = (await t.app.inject({ method: 'GET', url: `/api/public/units?q=${UNIT}` })).json();
+    expect(byCode.items).toContainEqual({ code: UNIT, name: unit.name });
+    expect((await t.app.inject({ method: 'GET', url: '/api/public/units?q=%25' })).json().total).toBe(0);
+  });
 });
 
 describe('refused files', () => {

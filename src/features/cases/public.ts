@@ -29,10 +29,14 @@ export async function submitPublicCase(deps: CasesDeps, parts: AsyncIterable<Inc
   return { receiptCode: created.receiptCode! };
 }
 
+/** A receipt code as sent: in the path (`/params/receiptCode`) or in the body (`/body/receiptCode`). */
+export type ReceiptInput = string | { code: string; sentIn: 'params' | 'body' };
+
 /** The case a receipt code opens; 404 for any wrong code, without saying which half was wrong. */
-async function byReceipt(deps: CasesDeps, raw: string) {
+async function byReceipt(deps: CasesDeps, input: ReceiptInput) {
+  const { code: raw, sentIn } = typeof input === 'string' ? { code: input, sentIn: 'params' } : input;
   const parsed = parseReceiptCode(raw);
-  if (!parsed) throw validationFailed([{ path: '/params/receiptCode', message: 'a receipt code is 24 digits' }]);
+  if (!parsed) throw validationFailed([{ path: `/${sentIn}/receiptCode`, message: 'a receipt code is 24 digits' }]);
   const found = await repo.findByReceiptId(deps.db, parsed.receiptId);
   if (!found?.receipt_hash || !(await verifyReceipt(parsed.code, found.receipt_hash))) throw notFound('Case with this receipt code');
   let row = (await repo.findCaseById(deps.db, Number(found.id)))!;
@@ -46,14 +50,14 @@ function reopenUntil(row: repo.CaseRow, days: number): Date | null {
   return decided && ['rejected', 'resolved', 'closed'].includes(row.status) ? new Date(decided.getTime() + days * 86_400_000) : null;
 }
 
-export async function followCase(deps: CasesDeps, receiptCode: string, now = new Date()) {
+export async function followCase(deps: CasesDeps, receiptCode: ReceiptInput, now = new Date()) {
   const { row, own } = await byReceipt(deps, receiptCode);
   const id = Number(row.id);
   const [events, messages, media] = await Promise.all([repo.eventsOf(deps.db, id), repo.messagesOf(deps.db, id), repo.mediaOf(deps.db, own)]);
   return { ...publicView(row, events, messages, media.length, reopenUntil(row, deps.settings.reopenDays), now), merged: own !== id };
 }
 
-export async function reporterMessage(deps: CasesDeps, receiptCode: string, body: string, now = new Date()) {
+export async function reporterMessage(deps: CasesDeps, receiptCode: ReceiptInput, body: string, now = new Date()) {
   const { row } = await byReceipt(deps, receiptCode);
   const text = body.trim();
   if (!text) throw validationFailed([{ path: '/body/body', message: 'is required' }]);
@@ -67,7 +71,7 @@ export async function reporterMessage(deps: CasesDeps, receiptCode: string, body
   return followCase(deps, receiptCode, now);
 }
 
-export async function reopenCase(deps: CasesDeps, receiptCode: string, reason: string | undefined, now = new Date()) {
+export async function reopenCase(deps: CasesDeps, receiptCode: ReceiptInput, reason: string | undefined, now = new Date()) {
   const { row } = await byReceipt(deps, receiptCode);
   const result = transition(stateOf(row), 'reopen', { reason }, now, { reopenDays: deps.settings.reopenDays });
   if (!result.ok) throw result.kind === 'fields' ? validationFailed(result.errors) : new AppError(409, result.message);
@@ -78,4 +82,10 @@ export async function reopenCase(deps: CasesDeps, receiptCode: string, reason: s
     clock: clockOf(effect.clock, row, undefined, deps.settings.firstResponseHours), responded: false, unitId: null, actor: REPORTER, detail: effect.detail, now,
   }));
   return followCase(deps, receiptCode, now);
+}
+
+/** The subject-unit picker of the public form: codes and names of units (public knowledge), 20 at most. */
+export async function searchPublicUnits(deps: Pick<CasesDeps, 'db'>, q: { q?: string; page: number; pageSize: number }) {
+  const { items, total } = await repo.searchUnits(deps.db, q.q, q);
+  return { items, page: q.page, pageSize: q.pageSize, total };
 }

@@ -144,6 +144,21 @@ export async function staffByCode(db: Executor, code: string) {
   return db.selectFrom('staff').select(['id', 'unit_id']).where('code', '=', code).executeTakeFirst();
 }
 
+/** Units whose name or code contains `q` (public: names and codes of offices are public), by code. */
+export async function searchUnits(db: Executor, q: string | undefined, page: { page: number; pageSize: number }) {
+  let base = db.selectFrom('units');
+  const text = q?.trim();
+  if (text) {
+    const like = `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    base = base.where((eb) => eb.or([eb('name', 'like', like), eb('code', 'like', like)]));
+  }
+  const [items, total] = await Promise.all([
+    base.select(['code', 'name']).orderBy('code').limit(page.pageSize).offset(offsetOf(page)).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
 /** Where a case without a named subject goes: the configured intake unit, else the first top-level unit. */
 export async function intakeUnit(db: Executor, code: string | undefined) {
   if (code) {

@@ -10,7 +10,7 @@ import { startCaseClockJob, type CaseClockJob } from './clocks.ts';
 import type { CasesDeps } from './intake.ts';
 import type { ActionName } from './machine.ts';
 import { DiskMediaStore, MAX_VIDEO_BYTES } from './media.ts';
-import { followCase, reopenCase, reporterMessage, submitPublicCase } from './public.ts';
+import { followCase, reopenCase, reporterMessage, searchPublicUnits, submitPublicCase } from './public.ts';
 import * as repo from './repo.ts';
 import * as S from './schema.ts';
 import { act, duplicatesOf, enterCase, getCase, handlerMessage, listCases, listNotifications, mergeCase, overdueUnits, recategorise } from './service.ts';
@@ -67,6 +67,32 @@ export async function casesRoutes(app: FastifyInstance, opts: { ctx: AppContext;
     '/public/cases/:receiptCode/reopen',
     { schema: { tags: ['cases'], summary: 'The reporter reopens a decided case (within the reopen window)', params: S.ReceiptParams, body: S.ReopenBody }, config: publicLimit, logLevel: quiet },
     async (request) => reopenCase(deps, request.params.receiptCode, request.body.reason),
+  );
+
+  // The same follow-up with the code in the body: what the portal uses, so the code never appears in a
+  // URL (browser history, proxies, referrers).
+  app.post<{ Body: { receiptCode: string } }>(
+    '/public/cases/follow',
+    { schema: { tags: ['cases'], summary: 'Follow a report, the receipt code in the body: status, public timeline, messages', body: S.FollowBody }, config: publicLimit, logLevel: quiet },
+    async (request) => followCase(deps, { code: request.body.receiptCode, sentIn: 'body' }),
+  );
+
+  app.post<{ Body: { receiptCode: string; body: string } }>(
+    '/public/cases/follow/messages',
+    { schema: { tags: ['cases'], summary: 'The reporter writes to the handling unit (receipt code in the body)', body: S.FollowMessageBody }, config: publicLimit, logLevel: quiet },
+    async (request) => reporterMessage(deps, { code: request.body.receiptCode, sentIn: 'body' }, request.body.body),
+  );
+
+  app.post<{ Body: { receiptCode: string; reason: string } }>(
+    '/public/cases/follow/reopen',
+    { schema: { tags: ['cases'], summary: 'The reporter reopens a decided case (receipt code in the body)', body: S.FollowReopenBody }, config: publicLimit, logLevel: quiet },
+    async (request) => reopenCase(deps, { code: request.body.receiptCode, sentIn: 'body' }, request.body.reason),
+  );
+
+  app.get<{ Querystring: { q?: string; page: number; pageSize: number } }>(
+    '/public/units',
+    { schema: { tags: ['cases'], summary: 'Find the unit a report is about (public form): code and name of units matching q', querystring: S.PublicUnitQuery }, config: publicLimit },
+    async (request) => searchPublicUnits(deps, request.query),
   );
 
   app.get<{ Querystring: S.CaseListQuery }>(

@@ -52,6 +52,19 @@ export const MergeBody = Type.Object({ intoId: Type.Integer({ minimum: 1, maximu
 export const MessageBody = Type.Object({ body: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
 export const CategoryBody = Type.Object({ category: lit(CONDUCT_CATEGORIES) }, { additionalProperties: false });
 export const ReopenBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false });
+/** The receipt code in a body, so that it stays out of URLs (and every log and history that keeps them). */
+const ReceiptCode = Type.String({ minLength: 16, maxLength: 40, pattern: '^[0-9 -]+$', description: 'the receipt code (回执码)' });
+export const FollowBody = Type.Object({ receiptCode: ReceiptCode }, { additionalProperties: false });
+export const FollowMessageBody = Type.Object({ receiptCode: ReceiptCode, body: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+export const FollowReopenBody = Type.Object({ receiptCode: ReceiptCode, reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false });
+export const PublicUnitQuery = Type.Object(
+  {
+    page: Type.Integer({ minimum: 1, maximum: 50, default: 1 }),
+    pageSize: Type.Integer({ minimum: 1, maximum: 20, default: 20 }),
+    q: Type.Optional(Type.String({ maxLength: 50, description: 'part of a unit name or code' })),
+  },
+  { additionalProperties: false },
+);
 export const ReceiptParams = Type.Object({ receiptCode: Type.String({ minLength: 16, maxLength: 40, pattern: '^[0-9 -]+$' }) });
 
 export const EnterBody = Type.Object(

@@ -25,6 +25,8 @@ const Deadlines = lazy(() => import('./pages/Deadlines.tsx'));
 const Ledger = lazy(() => import('./pages/Ledger.tsx'));
 const AccessLog = lazy(() => import('./pages/AccessLog.tsx'));
 const Scoring = lazy(() => import('./pages/Scoring.tsx'));
+const Cases = lazy(() => import('./pages/Cases.tsx'));
+const CaseDetail = lazy(() => import('./pages/CaseDetail.tsx'));
 const Coming = lazy(() => import('./pages/Coming.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
@@ -100,7 +102,7 @@ function Shell() {
                 <Route path="/imports" element={page('imports', <Imports />)} />
                 <Route path="/rectifications" element={page('rectifications', <Rectifications />)} />
                 <Route path="/rectifications/:id" element={page('rectifications', <RectificationDetail />)} />
-                <Route path="/cases/*" element={<Coming feature="cases" />} />
+                <Route path="/cases/*" element={page('cases', <Routes><Route index element={<Cases />} /><Route path=":id" element={<CaseDetail />} /><Route path="*" element={<NotFound />} /></Routes>)} />
                 <Route path="/scoring/*" element={page('scoring', <Scoring />)} />
                 <Route path="/calendar" element={page('calendar', <Calendar />)} />
                 <Route path="/deadlines" element={page('deadlines', <Deadlines />)} />

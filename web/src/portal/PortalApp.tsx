@@ -9,6 +9,8 @@ import { Providers } from '../shared/providers.tsx';
 
 const Home = lazy(() => import('./pages/Home.tsx'));
 const Rate = lazy(() => import('./pages/Rate.tsx'));
+const Report = lazy(() => import('./pages/Report.tsx'));
+const Track = lazy(() => import('./pages/Track.tsx'));
 const Coming = lazy(() => import('./pages/Coming.tsx'));
 const Disclosures = lazy(() => import('./pages/Disclosures.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
@@ -28,8 +30,8 @@ function Shell() {
             <Routes>
               <Route path="/" element={<Home />} />
               <Route path="/rate" element={<Rate />} />
-              <Route path="/report" element={<Coming feature="report" />} />
-              <Route path="/track" element={<Coming feature="track" />} />
+              <Route path="/report" element={<Report />} />
+              <Route path="/track" element={<Track />} />
               <Route path="/disclosures" element={<Disclosures />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CASES_FAMILIES } from './cases.families.ts';
 import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 
@@ -23,6 +24,7 @@ const namespaces = new Set(Object.keys(zhCN).map((k) => k.split('.')[0]!));
 
 /** Values the server sends for the families the pages look up by data. */
 const FAMILIES: Record<string, string[]> = {
+  ...CASES_FAMILIES,
   regionLevel: ['province', 'city', 'county', 'township'],
   category: ['window_service', 'law_enforcement', 'general_admin'],
   staffLevel: ['leader', 'base'],
