@@ -1,5 +1,5 @@
 // The console (/admin): sign-in, then a layout whose menu opens each capability's pages. Every page is
-// its own chunk (route-level code splitting). Complaint cases and scoring are marked pages to come.
+// its own chunk (route-level code splitting).
 import { Button, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, type ReactNode } from 'react';
@@ -27,7 +27,6 @@ const AccessLog = lazy(() => import('./pages/AccessLog.tsx'));
 const Scoring = lazy(() => import('./pages/Scoring.tsx'));
 const Cases = lazy(() => import('./pages/Cases.tsx'));
 const CaseDetail = lazy(() => import('./pages/CaseDetail.tsx'));
-const Coming = lazy(() => import('./pages/Coming.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
 export const NAV: { section: Section; path: string; label: MessageKey }[] = [

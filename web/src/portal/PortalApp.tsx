@@ -1,5 +1,5 @@
-// The public portal (mobile first): rate a service by transaction code now; reporting misconduct,
-// tracking a case and disclosures are pages to come (complaint cases are being built).
+// The public portal (mobile first): rate a service by transaction code, report misconduct with
+// photos, track a case by its receipt code, and read the published results (公示).
 import { Layout, Spin, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { BrowserRouter, Link, Route, Routes } from 'react-router';
@@ -11,7 +11,6 @@ const Home = lazy(() => import('./pages/Home.tsx'));
 const Rate = lazy(() => import('./pages/Rate.tsx'));
 const Report = lazy(() => import('./pages/Report.tsx'));
 const Track = lazy(() => import('./pages/Track.tsx'));
-const Coming = lazy(() => import('./pages/Coming.tsx'));
 const Disclosures = lazy(() => import('./pages/Disclosures.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 

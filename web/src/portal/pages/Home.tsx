@@ -6,7 +6,7 @@ const ENTRIES: { to: string; title: MessageKey; text: MessageKey; ready: boolean
   { to: '/rate', title: 'portal.home.rate', text: 'portal.home.rateText', ready: true },
   { to: '/report', title: 'portal.home.report', text: 'portal.home.reportText', ready: true },
   { to: '/track', title: 'portal.home.track', text: 'portal.home.trackText', ready: true },
-  { to: '/disclosures', title: 'portal.home.disclosures', text: 'portal.home.disclosuresText', ready: false },
+  { to: '/disclosures', title: 'portal.home.disclosures', text: 'portal.home.disclosuresText', ready: true },
 ];
 
 export default function Home() {

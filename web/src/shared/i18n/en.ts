@@ -12,7 +12,6 @@ export const en: Record<MessageKey, string> = {
   'common.back': 'Back',
   'common.backHome': 'Back to home',
   'common.comingSoon': 'Coming soon',
-  'common.comingSoonText': 'This capability is being built and will appear here. No data is shown until then.',
   'common.notFoundTitle': 'Not found',
   'common.notFoundText': 'The page or record does not exist, or is outside your data scope.',
   'common.forbiddenTitle': 'No access',

@@ -10,7 +10,6 @@ export const zhCN = {
   'common.back': '返回',
   'common.backHome': '返回首页',
   'common.comingSoon': '建设中',
-  'common.comingSoonText': '该功能正在建设中，上线后将在此提供。目前不展示任何数据。',
   'common.notFoundTitle': '未找到',
   'common.notFoundText': '您访问的页面或记录不存在，或不在您的权限范围内。',
   'common.forbiddenTitle': '无权访问',
