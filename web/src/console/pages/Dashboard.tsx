@@ -61,6 +61,12 @@ export default function Dashboard() {
     queryFn: () => api.get<Page<UnitMetrics>>('/api/metrics/units', { from, to, pageSize: 500 }),
   });
   // Units with evidence first, the rest in the server's order.
+  // Open complaint cases past their deadline (投诉举报逾期), in scope; hidden for roles that may not read cases.
+  const overdueCases = useQuery({
+    queryKey: ['cases', 'overdue'],
+    queryFn: () => api.get<Page<{ unitCode: string; overdue: number }>>('/api/cases/overdue'),
+    retry: false,
+  });
   const rows = useMemo(() => [...(q.data?.items ?? [])].sort((a, b) => b.counts.ratings - a.counts.ratings), [q.data]);
   const rated = rows.filter((r) => r.counts.ratings > 0 || r.counts.rectifications > 0);
   const shown = rated.slice(0, 30);
@@ -102,6 +108,9 @@ export default function Dashboard() {
         <Col xs={12} md={6}><Card><Statistic title={t('metric.rectificationRate')} value={formatRate(pooled(rows, 'rectificationRate'))} /></Card></Col>
         <Col xs={12} md={6}><Card><Statistic title={t('dashboard.ratings')} value={rows.reduce((s, r) => s + r.counts.ratings, 0)} /></Card></Col>
         <Col xs={12} md={6}><Card><Statistic title={t('dashboard.overdue')} value={rows.reduce((s, r) => s + r.counts.overdueRectifications, 0)} /></Card></Col>
+        {overdueCases.isSuccess && (
+          <Col xs={12} md={6}><Card><Statistic title={t('dashboard.overdueCases')} value={overdueCases.data.items.reduce((s, r) => s + r.overdue, 0)} /></Card></Col>
+        )}
       </Row>
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
         <Col xs={24} lg={14}>

@@ -246,6 +246,7 @@ export const en: Record<MessageKey, string> = {
   'dashboard.period365': 'Last year',
   'dashboard.ratings': 'Ratings',
   'dashboard.overdue': 'Overdue rectifications',
+  'dashboard.overdueCases': 'Overdue complaint cases',
   'dashboard.byUnit': 'Good ratings and rectification by unit',
   'dashboard.bottom': 'Bottom 10% by good ratings',
   'dashboard.heatmap': 'Units × metrics heatmap',

@@ -244,6 +244,7 @@ export const zhCN = {
   'dashboard.period365': '近一年',
   'dashboard.ratings': '评价数',
   'dashboard.overdue': '逾期整改',
+  'dashboard.overdueCases': '逾期投诉案件',
   'dashboard.byUnit': '各单位好评率与整改率',
   'dashboard.bottom': '好评率后 10% 单位',
   'dashboard.heatmap': '单位 × 指标 热力图',
