@@ -229,7 +229,7 @@ async function eventsOf(db: Kysely<DB>, req: EventsByKindRequest, only: repo.Sca
       for (const kind of wanting) {
         const subjectId = kind === 'staff' ? r.staff_id : r.unit_id;
         if (subjectId === null) continue;
-        const e: EvidenceEvent = { type, subjectId, at: r.at, ref: { type: r.ref_type, id: r.ref_id }, summary: r.summary };
+        const e: EvidenceEvent = { type, subjectId, at: r.at, ref: { id: r.ref_id, type: r.ref_type }, summary: r.summary };
         const list = out[kind].get(subjectId);
         if (list) list.push(e);
         else out[kind].set(subjectId, [e]);

@@ -61,7 +61,9 @@ export interface ItemResult {
   evidence: EvidenceRef[];
 }
 
-export interface DimensionResult { code: string; nameZh: string; nameEn: string; max: number; points: number }
+// Every object of a breakdown is built with its keys in code-unit order, as canonical JSON wants them,
+// so that storing 10^5 breakdowns serialises them as they are (see explain.ts).
+export interface DimensionResult { code: string; max: number; nameEn: string; nameZh: string; points: number }
 
 /** A subject's scores before the cross-subject rules. */
 export interface ScoredSubject {
@@ -172,7 +174,7 @@ function scoreGroup(input: EngineInput, index: Indexed, variant: Variant, member
         dimItems.push(indicatorResult(framework, dim, ind, max, fractions.get(ind.code)!, medians, s.id));
       }
       items.push(...dimItems);
-      dimensions.push({ code: dim.code, nameZh: dim.nameZh, nameEn: dim.nameEn, max: round2(dimMax), points: sum(dimItems.map((i) => i.points)) });
+      dimensions.push({ code: dim.code, max: round2(dimMax), nameEn: dim.nameEn, nameZh: dim.nameZh, points: sum(dimItems.map((i) => i.points)) });
     }
     const basic = sum(dimensions.map((d) => d.points));
     const { bonus, deduction, veto } = eventParts(input, index, variant, s, items);
@@ -183,16 +185,16 @@ function scoreGroup(input: EngineInput, index: Indexed, variant: Variant, member
 
 function rawFraction(input: EngineInput, index: Indexed, s: EngineSubject, ind: BasicIndicator): Fraction {
   const exemption = index.exemptions.get(keyOf(s.kind, s.id))?.find((e) => e.indicator === ind.code);
-  if (exemption) return { fraction: null, value: null, sample: 0, evidence: [{ type: 'score.exemption', id: String(exemption.id) }], why: 'exempt', exemption };
+  if (exemption) return { fraction: null, value: null, sample: 0, evidence: [{ id: String(exemption.id), type: 'score.exemption' }], why: 'exempt', exemption };
   if (ind.kind === 'qualitative') {
     const mine = [...(index.assessments.get(`${keyOf(s.kind, s.id)}:${ind.code}`) ?? [])].sort((a, b) => a.id - b.id);
     const levels = mine.map((a) => ind.rubric.find((r) => r.level === a.level)).filter((r) => r !== undefined);
     if (levels.length === 0) return { fraction: null, value: null, sample: 0, evidence: [], why: 'no_assessor' };
     const fraction = levels.reduce((a, r) => a + r.fraction, 0) / levels.length;
-    return { fraction, value: null, sample: levels.length, levels: levels.map((r) => `${r.level} ${r.nameZh}`), evidence: mine.map((a) => ({ type: 'score.assessment', id: String(a.id) })) };
+    return { fraction, value: null, sample: levels.length, levels: levels.map((r) => `${r.level} ${r.nameZh}`), evidence: mine.map((a) => ({ id: String(a.id), type: 'score.assessment' })) };
   }
   const mv = input.metrics.get(keyOf(s.kind, s.id))?.[ind.metric];
-  const evidence = [{ type: 'metric', id: `${ind.metric}/${input.period.code}/${s.kind}/${s.code}` }];
+  const evidence = [{ id: `${ind.metric}/${input.period.code}/${s.kind}/${s.code}`, type: 'metric' }];
   if (!mv || mv.insufficient || mv.value === null) return { fraction: null, value: mv?.value ?? null, sample: mv?.sample ?? 0, evidence, why: 'sample' };
   return { fraction: ind.curve.type === 'rank' ? 0 : curveFraction(ind.curve, mv.value), value: mv.value, sample: mv.sample, evidence };
 }
@@ -232,11 +234,10 @@ function median(xs: number[]): number {
 
 function indicatorResult(framework: FrameworkDef, dim: Dimension, ind: BasicIndicator, max: number, all: Map<number, Fraction>, medians: Map<string, number | null>, id: number): ItemResult {
   const f = all.get(id)!;
-  const base = { code: ind.code, kind: ind.kind, dimension: dim.code, max, value: f.value };
   if (f.fraction !== null) {
     const points = round2(max * f.fraction);
     const explanation = ind.kind === 'qualitative' ? X.qualitativeLine(ind, f.levels!, points, max) : X.quantitativeLine(ind as QuantitativeIndicator, f.value!, f.sample, points, max);
-    return { ...base, status: 'scored', points, explanation, evidence: f.evidence };
+    return { code: ind.code, dimension: dim.code, evidence: f.evidence, explanation, kind: ind.kind, max, points, status: 'scored', value: f.value };
   }
   const rule = ind.insufficient ?? 'median';
   const categoryMedian = medians.get(ind.code) ?? null;
@@ -244,7 +245,7 @@ function indicatorResult(framework: FrameworkDef, dim: Dimension, ind: BasicIndi
   const fraction = useMedian ? categoryMedian : framework.insufficientFraction;
   const points = round2(max * fraction);
   const explanation = X.insufficientLine(ind, f.why!, { sample: f.sample, exemptReason: f.exemption?.reason, approver: f.exemption?.approver }, useMedian ? 'median' : rule === 'median' ? 'fixed_no_peers' : 'fixed', fraction, points, max);
-  return { ...base, status: f.why === 'exempt' ? 'exempt' : 'insufficient', points, explanation, evidence: f.evidence };
+  return { code: ind.code, dimension: dim.code, evidence: f.evidence, explanation, kind: ind.kind, max, points, status: f.why === 'exempt' ? 'exempt' : 'insufficient', value: f.value };
 }
 
 /** Bonus and deduction items, the part caps, exempted events and vetoes of one subject. */
@@ -262,9 +263,8 @@ function eventParts(input: EngineInput, index: Indexed, variant: Variant, s: Eng
     if (!ex) counted.push(ev);
     else if (usedTypes.has(ev.type)) {
       items.push({
-        code: `exemption.${ex.id}`, kind: 'exemption', dimension: null, status: 'exempt', points: 0, max: 0, value: null,
-        explanation: X.exemptEventLine(ev.summary, ex.reason, ex.approver),
-        evidence: [ev.ref, { type: 'score.exemption', id: String(ex.id) }],
+        code: `exemption.${ex.id}`, dimension: null, evidence: [ev.ref, { id: String(ex.id), type: 'score.exemption' }],
+        explanation: X.exemptEventLine(ev.summary, ex.reason, ex.approver), kind: 'exemption', max: 0, points: 0, status: 'exempt', value: null,
       });
     }
   }
@@ -278,12 +278,12 @@ function eventParts(input: EngineInput, index: Indexed, variant: Variant, s: Eng
       const points = round2(Math.min(evs.length * item.pointsPer, item.cap));
       total += points;
       const dim = variant.dimensions.find((d) => d.code === item.dimension);
-      items.push({ code: item.code, kind: part, dimension: item.dimension ?? null, status: 'scored', points, max: item.cap, value: evs.length, explanation: X.eventItemLine(item, dim, evs.length, points), evidence: evs.map((e) => e.ref) });
+      items.push({ code: item.code, dimension: item.dimension ?? null, evidence: evs.map((e) => e.ref), explanation: X.eventItemLine(item, dim, evs.length, points), kind: part, max: item.cap, points, status: 'scored', value: evs.length });
     }
     const cap = part === 'bonus' ? framework.structure.bonusCap : framework.structure.deductionCap;
     total = round2(total);
     if (total > cap) {
-      items.push({ code: `${part}.cap`, kind: 'cap', dimension: null, status: 'scored', points: cap, max: cap, value: total, explanation: X.partCapLine(part, total, cap), evidence: [] });
+      items.push({ code: `${part}.cap`, dimension: null, evidence: [], explanation: X.partCapLine(part, total, cap), kind: 'cap', max: cap, points: cap, status: 'scored', value: total });
       total = cap;
     }
     parts[part] = total;
@@ -295,7 +295,7 @@ function eventParts(input: EngineInput, index: Indexed, variant: Variant, s: Eng
     if (v.event) {
       const evs = counted.filter((e) => e.type === v.event);
       if (evs.length) {
-        veto = { code: v.code, explanation: X.vetoLine(v, failing, evs.map((e) => e.summary).join('；')), evidence: evs.map((e) => e.ref) };
+        veto = { code: v.code, evidence: evs.map((e) => e.ref), explanation: X.vetoLine(v, failing, evs.map((e) => e.summary).join('；')) };
         break;
       }
     } else if (v.metric) {
@@ -303,8 +303,8 @@ function eventParts(input: EngineInput, index: Indexed, variant: Variant, s: Eng
       if (mv && !mv.insufficient && mv.value !== null && (v.metric.op === '>=' ? mv.value >= v.metric.value : mv.value <= v.metric.value)) {
         veto = {
           code: v.code,
+          evidence: [{ id: `${v.metric.code}/${period.code}/${s.kind}/${s.code}`, type: 'metric' }],
           explanation: X.vetoLine(v, failing, `${v.metric.code} = ${X.val(mv.value)} ${v.metric.op} ${X.val(v.metric.value)}`),
-          evidence: [{ type: 'metric', id: `${v.metric.code}/${period.code}/${s.kind}/${s.code}` }],
         };
         break;
       }

@@ -2,7 +2,9 @@
 // (pure). Numbers are printed as the engine computed them (two decimals at most).
 import type { Band, Curve, EventItem, Named, Veto } from './model.ts';
 
-export interface Line { zh: string; en: string }
+// Keys in code-unit order (en, zh), like every object of a stored breakdown: canonical JSON then
+// serialises them as they are instead of copying them into order (runs.ts, ledger/canonical.ts).
+export interface Line { en: string; zh: string }
 
 /** 8.4, 12, 0.96 — at most two decimals, no trailing zeros. */
 export const num = (x: number) => String(Math.round(x * 100) / 100);
@@ -14,8 +16,8 @@ const CURVE_EN: Record<Curve['type'], string> = { linear: 'linear curve', steps:
 
 export function quantitativeLine(ind: Named & { curve: Curve }, value: number, sample: number, points: number, max: number): Line {
   return {
-    zh: `${ind.nameZh}：指标值${val(value)}（样本${sample}），按${CURVE_ZH[ind.curve.type]}得${num(points)}分（满分${num(max)}分）`,
     en: `${ind.nameEn}: value ${val(value)} (sample ${sample}), ${CURVE_EN[ind.curve.type]}: ${num(points)} of ${num(max)} points`,
+    zh: `${ind.nameZh}：指标值${val(value)}（样本${sample}），按${CURVE_ZH[ind.curve.type]}得${num(points)}分（满分${num(max)}分）`,
   };
 }
 
@@ -40,15 +42,15 @@ export function insufficientLine(
   const ruleZh = rule === 'median' ? `按同类别中位数（${pct}%）` : rule === 'fixed' ? `按规定比例${pct}%` : `同类别无可比数据，按规定比例${pct}%`;
   const ruleEn = rule === 'median' ? `scored at the category median (${pct}%)` : rule === 'fixed' ? `scored at the set ${pct}%` : `no peer in the category has evidence, scored at the set ${pct}%`;
   return {
-    zh: `${ind.nameZh}：${whyZh}，${ruleZh}计${num(points)}分（满分${num(max)}分）`,
     en: `${ind.nameEn}: ${whyEn}; ${ruleEn}: ${num(points)} of ${num(max)} points`,
+    zh: `${ind.nameZh}：${whyZh}，${ruleZh}计${num(points)}分（满分${num(max)}分）`,
   };
 }
 
 export function qualitativeLine(ind: Named, levels: string[], points: number, max: number): Line {
   return {
-    zh: `${ind.nameZh}：${levels.length}名考核人员评定（${levels.join('、')}），平均得${num(points)}分（满分${num(max)}分）`,
     en: `${ind.nameEn}: rated by ${levels.length} assessor(s) (${levels.join(', ')}), average ${num(points)} of ${num(max)} points`,
+    zh: `${ind.nameZh}：${levels.length}名考核人员评定（${levels.join('、')}），平均得${num(points)}分（满分${num(max)}分）`,
   };
 }
 
@@ -57,36 +59,36 @@ export function eventItemLine(item: EventItem, dimension: Named | undefined, cou
   const capZh = `（每次${num(item.pointsPer)}分，上限${num(item.cap)}分${capped ? '，已达上限' : ''}）`;
   const capEn = ` (${num(item.pointsPer)} each, at most ${num(item.cap)}${capped ? ', cap reached' : ''})`;
   if (item.kind === 'bonus') {
-    return { zh: `${item.nameZh}${count}次，加${num(points)}分${capZh}`, en: `${item.nameEn} ×${count}: +${num(points)} points${capEn}` };
+    return { en: `${item.nameEn} ×${count}: +${num(points)} points${capEn}`, zh: `${item.nameZh}${count}次，加${num(points)}分${capZh}` };
   }
   const dimZh = dimension ? `${dimension.nameZh}分` : '减分项';
   const dimEn = dimension ? ` from ${dimension.nameEn}` : '';
-  return { zh: `${item.nameZh}${count}次，扣减${dimZh}${num(points)}分${capZh}`, en: `${item.nameEn} ×${count}: −${num(points)} points${dimEn}${capEn}` };
+  return { en: `${item.nameEn} ×${count}: −${num(points)} points${dimEn}${capEn}`, zh: `${item.nameZh}${count}次，扣减${dimZh}${num(points)}分${capZh}` };
 }
 
 export function partCapLine(kind: 'bonus' | 'deduction', sum: number, cap: number): Line {
   return kind === 'bonus'
-    ? { zh: `加分合计${num(sum)}分，超过加分上限${num(cap)}分，按${num(cap)}分计`, en: `bonus items add up to ${num(sum)}, over the bonus cap: counted as ${num(cap)}` }
-    : { zh: `减分合计${num(sum)}分，超过减分上限${num(cap)}分，按${num(cap)}分计`, en: `deductions add up to ${num(sum)}, over the deduction cap: counted as ${num(cap)}` };
+    ? { en: `bonus items add up to ${num(sum)}, over the bonus cap: counted as ${num(cap)}`, zh: `加分合计${num(sum)}分，超过加分上限${num(cap)}分，按${num(cap)}分计` }
+    : { en: `deductions add up to ${num(sum)}, over the deduction cap: counted as ${num(cap)}`, zh: `减分合计${num(sum)}分，超过减分上限${num(cap)}分，按${num(cap)}分计` };
 }
 
 export function vetoLine(veto: Veto, band: Band, detail: string): Line {
   return {
-    zh: `${veto.nameZh}（${detail}）：一票否决，等次定为${band.nameZh}`,
     en: `${veto.nameEn} (${detail}): one-vote veto, band set to ${band.nameEn}`,
+    zh: `${veto.nameZh}（${detail}）：一票否决，等次定为${band.nameZh}`,
   };
 }
 
 export function exemptEventLine(summary: string, reason: string, approver: string): Line {
   return {
-    zh: `${summary}：已列入容错清单（理由：${reason}；批准人：${approver}），不计入评分`,
     en: `${summary}: exempted by the fault-tolerance list (reason: ${reason}; approved by ${approver}), not scored`,
+    zh: `${summary}：已列入容错清单（理由：${reason}；批准人：${approver}），不计入评分`,
   };
 }
 
 export function quotaLine(band: Band, next: Band, allowed: number, unitSize: number, tie: boolean): Line {
   return {
-    zh: `单位${band.nameZh}名额${allowed}个（${unitSize}人），按排名未获名额${tie ? '（与名额内人员总分相同，依次按基础分高、扣分少、编号先后决定）' : ''}，等次定为${next.nameZh}`,
     en: `the unit's ${band.nameEn} quota is ${allowed} of ${unitSize}; not within it by rank${tie ? ' (same total as one within it: decided by higher basic points, then fewer deductions, then code)' : ''}; band set to ${next.nameEn}`,
+    zh: `单位${band.nameZh}名额${allowed}个（${unitSize}人），按排名未获名额${tie ? '（与名额内人员总分相同，依次按基础分高、扣分少、编号先后决定）' : ''}，等次定为${next.nameZh}`,
   };
 }

@@ -72,7 +72,7 @@ export const period = parsePeriod('2026Q3');
 const at = new Date('2026-08-10T02:00:00Z');
 const mv = (value: number, sample = 100): MetricValue => ({ value, numerator: null, denominator: null, sample, insufficient: false });
 const thin = (sample: number): MetricValue => ({ value: null, numerator: null, denominator: null, sample, insufficient: true });
-const ev = (type: string, subjectId: number, id: string, summary = `${type} ${id}`): EvidenceEvent => ({ type, subjectId, at, ref: { type: 'test', id }, summary });
+const ev = (type: string, subjectId: number, id: string, summary = `${type} ${id}`): EvidenceEvent => ({ type, subjectId, at, ref: { id, type: 'test' }, summary });
 
 const staff = (id: number, code: string, category: EngineSubject['category'], unitId: number): EngineSubject => ({ kind: 'staff', id, code, category, level: 'base', unitId });
 const W = 'window_service' as const;

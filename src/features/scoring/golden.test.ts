@@ -143,3 +143,16 @@ describe('golden dataset, 2026Q3', () => {
     expect(JSON.stringify(reversed)).toBe(JSON.stringify(res));
   });
 });
+
+describe('stored breakdowns', () => {
+  it('are built with their keys in canonical order, so storing them needs no reordering copy', async () => {
+    const { canonicalJson } = await import('../../ledger/canonical.ts');
+    const { resultDocument } = await import('./runs.ts');
+    const { results } = scoreSubjects(goldenInput());
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) {
+      const doc = resultDocument(r, GOLDEN_FRAMEWORK);
+      expect(JSON.stringify(doc), r.subject.code).toBe(canonicalJson(doc));
+    }
+  });
+});

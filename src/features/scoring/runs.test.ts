@@ -115,7 +115,7 @@ describe('scoring runs', () => {
   it('later evidence goes into a new run; the published numbers stay', async () => {
     const before = await details(first);
     const staff = await t.ctx.db.selectFrom('staff').select('id').where('code', '=', staffCode).executeTakeFirstOrThrow();
-    extraEvents.push({ type: 'hotline_overdue', subjectId: staff.id, at: new Date('2026-08-01T02:00:00Z'), ref: { type: 'hotline_ticket', id: '77' }, summary: '12345工单77超时未回应' });
+    extraEvents.push({ type: 'hotline_overdue', subjectId: staff.id, at: new Date('2026-08-01T02:00:00Z'), ref: { id: '77', type: 'hotline_ticket' }, summary: '12345工单77超时未回应' });
     const next = await computeRun(deps, organizer, { period: '2026Q3' });
     expect(next.created).toBe(true);
     expect(next.run.id).not.toBe(first);

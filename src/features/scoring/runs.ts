@@ -36,14 +36,16 @@ const runView = (r: RunRow): RunView => ({
 /** The stored breakdown of one subject: everything but database ids, in a fixed shape. */
 export function resultDocument(r: RankedResult, framework: FrameworkDef) {
   const band = framework.bands.find((b) => b.code === r.band)!;
+  // Keys in code-unit order, so canonical JSON serialises the document as it is (see engine.ts).
   return {
-    subject: { kind: r.subject.kind, code: r.subject.code, category: r.subject.category, level: r.subject.level },
-    total: r.total, basic: r.basic, bonus: r.bonus, deduction: r.deduction,
-    band: { code: band.code, nameZh: band.nameZh, nameEn: band.nameEn }, bandBeforeQuota: r.bandBeforeQuota, quotaNote: r.quotaNote,
-    rank: r.rank, categorySize: r.categorySize, bottom: r.bottom, promotionEligible: r.promotionEligible,
-    veto: r.veto, dimensions: r.dimensions, items: r.items,
+    band: { code: band.code, nameEn: band.nameEn, nameZh: band.nameZh }, bandBeforeQuota: r.bandBeforeQuota, basic: r.basic, bonus: r.bonus,
+    bottom: r.bottom, categorySize: r.categorySize, deduction: r.deduction, dimensions: r.dimensions, items: r.items,
+    promotionEligible: r.promotionEligible, quotaNote: r.quotaNote, rank: r.rank,
+    subject: { category: r.subject.category, code: r.subject.code, kind: r.subject.kind, level: r.subject.level },
+    total: r.total, veto: r.veto,
   };
 }
+
 export type ResultDocument = ReturnType<typeof resultDocument>;
 
 /** Gathers the inputs of a period for every staff member and unit (pure engine input). */
