@@ -169,7 +169,7 @@ describe('framework editor', () => {
     const cap = variant.getByLabel('群众投诉未及时回应 上限');
     await cap.fill('25');
     await cap.press('Tab');
-    const error = variant.getByTestId('indicator-error-hotline_overdue');
+    const error = variant.getByTestId('indicator-error-complaint_late');
     await error.waitFor();
     expect(await error.innerText()).toContain('cap 25');
     expect(await page.getByTestId('fw-errors').innerText()).toContain('窗口服务 › 群众投诉未及时回应');
