@@ -43,7 +43,7 @@ const txCount = Number(arg('transactions', '10000000'));
 const ratingCount = Math.min(txCount, Number(arg('ratings', '10000000')));
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 const secs = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
-console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}; load average ${load()}`);
+console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version} ${[...process.execArgv, process.env.NODE_OPTIONS ?? ''].filter((a) => a.includes('semi-space')).join(' ') || '(default young generation)'}; load average ${load()}`);
 
 const reuse = arg('reuse');
 const dbName = reuse ?? `probity_bench_scoring_${crypto.randomBytes(4).toString('hex')}`;
