@@ -12,9 +12,9 @@ export type Executor = Kysely<DB> | Transaction<DB>;
 // Bytes cross the driver boundary as text, converted by the database: entries (ASCII lines) as
 // text, tiles as base64. PGlite (de)serialises bytea one byte at a time in JavaScript, which made
 // integration several times slower; node-postgres does not mind either way.
-const entryText = sql<string>`convert_from(entry, 'UTF8')`;
+export const entryText = sql<string>`convert_from(entry, 'UTF8')`;
 const dataBase64 = sql<string>`encode(data, 'base64')`;
-const bytesOfEntry = (text: string) => Buffer.from(text, 'latin1');
+export const bytesOfEntry = (text: string) => Buffer.from(text, 'latin1');
 const bytesOfBase64 = (b64: string) => Buffer.from(b64, 'base64');
 const toBase64 = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
 
@@ -343,19 +343,6 @@ export async function pendingCount(db: Executor): Promise<number> {
   return Number(r.rows[0]!.n);
 }
 
-/** The latest entry of each of these records (integrated or pending), by record id: what audits compare rows with. */
-export async function latestEntries(db: Executor, type: string, ids: readonly string[]): Promise<Map<string, { entry: Uint8Array; version: number }>> {
-  const out = new Map<string, { entry: Uint8Array; version: number }>();
-  if (!ids.length) return out;
-  const rows = await sql<{ record_id: string; record_version: number; entry: string }>`
-    select distinct on (record_id) record_id, record_version, ${entryText} as entry from ledger_entries
-    where record_type = ${type} and record_id = any(${ids}::text[])
-    order by record_id, record_version desc, seq desc
-  `.execute(db);
-  for (const r of rows.rows) out.set(r.record_id, { entry: bytesOfEntry(r.entry), version: r.record_version });
-  return out;
-}
-
 /** Entries with lo ≤ seq ≤ hi, in seq order. */
 export async function readSeqRange(db: Executor, lo: number, hi: number) {
   const rows = await db.selectFrom('ledger_entries').select(['seq', entryText.as('entry'), 'record_type', 'record_id', 'record_version'])
@@ -367,36 +354,4 @@ export async function readSeqRange(db: Executor, lo: number, hi: number) {
 export async function integratedStats(db: Executor, upTo: number): Promise<{ count: number }> {
   const r = await sql<{ n: number }>`select count(*)::int as n from ledger_entries where seq <= ${upTo}`.execute(db);
   return { count: Number(r.rows[0]!.n) };
-}
-
-/** Record ids that have entries of this type but no row in `table` any more (a deleted record). */
-export async function idsMissingFrom(db: Executor, type: string, table: string, keyColumn: string, where?: ReturnType<typeof sql>): Promise<string[]> {
-  const rows = await sql<{ record_id: string }>`
-    select distinct e.record_id from ledger_entries e where e.record_type = ${type} and not exists (
-      select 1 from ${sql.table(table)} t where t.${sql.ref(keyColumn)}::text = e.record_id ${where ? sql`and ${where}` : sql``}
-    ) order by e.record_id limit 1000
-  `.execute(db);
-  return rows.rows.map((r) => r.record_id);
-}
-
-// ---- batched records (evidence) ----------------------------------------------------------------
-
-/**
- * The "id:version:sha256" lines of batch records (evidence_batches) by id. Only evidence batches
- * exist so far; `type` names the batch record type for when there are more.
- */
-export async function batchRecordLines(db: Executor, type: string, ids: readonly number[]): Promise<Map<number, Set<string>>> {
-  if (!ids.length || type !== 'evidence_batch') return new Map();
-  const rows = await db.selectFrom('evidence_batches').select(['id', 'rows']).where('id', 'in', [...ids]).execute();
-  return new Map(rows.map((r) => [Number(r.id), new Set(r.rows)]));
-}
-
-/** Ids a batch of this record type lists that are not in the table. */
-export async function batchedIdsMissingFrom(db: Executor, type: string, table: string): Promise<string[]> {
-  const result = await sql<{ id: string }>`
-    select distinct split_part(l, ':', 1) as id from evidence_batches b, unnest(b.rows) as l
-    where b.record_type = ${type}
-      and not exists (select 1 from ${sql.table(table)} t where t.id = split_part(l, ':', 1)::bigint)
-    order by 1 limit 1000`.execute(db);
-  return result.rows.map((r) => r.id);
 }

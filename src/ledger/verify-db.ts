@@ -22,6 +22,7 @@ import { HASH_SIZE, hashEqual, leafHash, toHex } from './hash.ts';
 import { parseVerifierKey } from './note.ts';
 import { ledgerSigner } from './signer.ts';
 import * as store from './store.ts';
+import * as audit from './store-audit.ts';
 import { hashFromTile, levelCount, TILE_WIDTH, tileWidth } from './tiles.ts';
 import { tileHashReader, treeHash } from './tlog.ts';
 
@@ -142,7 +143,7 @@ export async function verifyDatabase(deps: DbVerifyDeps, options: { maxProblems?
       // Rows committed in batches: their version's line must be in the batch record they name.
       const batchOf = (i: number) => (def.batch ? (rows[i]![def.batch.column] as number | null) : null);
       const batchIds = [...new Set(expected.map((_, i) => batchOf(i)).filter((b): b is number => b !== null))];
-      const batches = def.batch ? await store.batchRecordLines(db, def.batch.type, batchIds) : new Map<number, Set<string>>();
+      const batches = def.batch ? await audit.batchRecordLines(db, def.batch.type, batchIds) : new Map<number, Set<string>>();
       const single: typeof expected = [];
       expected.forEach((e, i) => {
         const b = batchOf(i);
@@ -151,7 +152,7 @@ export async function verifyDatabase(deps: DbVerifyDeps, options: { maxProblems?
         if (!lines) problem(`${type} ${e.id}: its ledger batch ${def.batch!.type} ${b} does not exist`);
         else if (!lines.has(batchLine(e))) problem(`${type} ${e.id} version ${e.version}: the stored row differs from its ledger batch ${b} (edited outside the application)`);
       });
-      const latest = await store.latestEntries(db, type, single.map((e) => e.id));
+      const latest = await audit.latestEntries(db, type, single.map((e) => e.id));
       for (const e of single) {
         const got = latest.get(e.id);
         if (!got) {
@@ -169,11 +170,11 @@ export async function verifyDatabase(deps: DbVerifyDeps, options: { maxProblems?
         else if (logged.digest !== e.digest) problem(`${type} ${e.id} version ${e.version}: the stored row differs from its ledger entry (edited outside the application)`);
       }
     }
-    for (const id of await store.idsMissingFrom(db, type, def.table, def.key, def.filter)) {
+    for (const id of await audit.idsMissingFrom(db, type, def.table, def.key, def.filter)) {
       problem(`${type} ${id}: in the ledger but missing from ${def.table} (deleted?)`);
     }
     if (def.batch) {
-      for (const id of await store.batchedIdsMissingFrom(db, type, def.table)) problem(`${type} ${id}: in a ledger batch but missing from ${def.table} (deleted?)`);
+      for (const id of await audit.batchedIdsMissingFrom(db, type, def.table)) problem(`${type} ${id}: in a ledger batch but missing from ${def.table} (deleted?)`);
     }
     if (def.copiesDiffer) for (const p of await def.copiesDiffer(db, max)) problem(`${type} ${p}`);
   }
