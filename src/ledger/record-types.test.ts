@@ -1,7 +1,8 @@
 // The flat fast path of a row's canonical form is exactly the general canonical JSON (RFC 8785).
+import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical.ts';
-import { canonicalRecord, entryForRow, flatCanonicalJson, type LedgerTypeDef } from './record-types.ts';
+import { canonicalRecord, entryForRow, flatCanonicalJson, packedRowText, type LedgerTypeDef } from './record-types.ts';
 import { entryForRecord } from './entry.ts';
 
 const def: LedgerTypeDef = {
@@ -31,5 +32,35 @@ describe('flatCanonicalJson', () => {
     }
     // Arrays take the general path and still get an entry.
     expect(entryForRow(def, { id: 2, list: ['a', 'b'] } as never).digest).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('packedRowText (rows committed in batches)', () => {
+  const batched: LedgerTypeDef = {
+    type: 'evidence_sample', table: 'service_transactions', key: 'id', columns: ['id', 'code', 'n', 'at', 'hash', 'flag', 'gone'],
+    version: () => 1, time: () => new Date(0), checkVisible: async () => {}, batch: { column: 'ledger_batch', type: 'evidence_batch' },
+  };
+  const row = { id: 7, code: 'TX-1', n: -1.5, at: new Date(1735693200123), hash: Buffer.from([0, 255, 7]), flag: true, gone: null, ledger_batch: 3 };
+
+  it('is the type and each column in declared order after U+001F, and is what a batched row is digested as', () => {
+    expect(packedRowText(batched, row)).toBe('evidence_sample\u001f7\u001fTX-1\u001f-1.5\u001f1735693200123\u001fAP8H\u001ftrue\u001f\u001e');
+    expect(entryForRow(batched, row as never).digest).toBe(crypto.hash('sha256', packedRowText(batched, row)!, 'hex'));
+    // Bytes read back as base64 text pack the same as bytes in hand; a row outside any batch keeps canonical JSON.
+    expect(packedRowText(batched, { ...row, hash: 'AP8H' })).toBe(packedRowText(batched, row));
+    expect(entryForRow(batched, { ...row, ledger_batch: null } as never).digest).toBe(crypto.hash('sha256', canonicalJson(canonicalRecord(batched, row)), 'hex'));
+  });
+
+  it('changes with any edit, and declines values that could make two rows pack alike', () => {
+    const digest = (r: object) => entryForRow(batched, r as never).digest;
+    for (const edit of [{ code: 'TX-2' }, { n: 1.5 }, { at: new Date(1735693200124) }, { hash: Buffer.from([0, 255, 8]) }, { flag: false }, { gone: '' }, { id: 8 }]) {
+      expect(digest({ ...row, ...edit })).not.toBe(digest(row));
+    }
+    // A separator inside a value would let content move between columns unseen: such rows take canonical JSON.
+    expect(packedRowText(batched, { ...row, code: 'TX\u001f1' })).toBeUndefined();
+    expect(packedRowText(batched, { ...row, code: '\u001e' })).toBeUndefined();
+    expect(packedRowText(batched, { ...row, code: 'x\ud800' })).toBeUndefined();
+    expect(packedRowText(batched, { ...row, n: Number.NaN })).toBeUndefined();
+    expect(packedRowText(batched, { ...row, gone: ['a'] })).toBeUndefined();
+    expect(digest({ ...row, code: 'TX\u001f1' })).toBe(crypto.hash('sha256', canonicalJson(canonicalRecord(batched, { ...row, code: 'TX\u001f1' })), 'hex'));
   });
 });

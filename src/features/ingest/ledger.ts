@@ -4,7 +4,7 @@
 // version it wrote — the digest a per-row entry would hold — and each row names its batch in
 // `ledger_batch`. Written inside the batch's transaction, so rows and entry commit together.
 import { sql } from 'kysely';
-import { batchLine, entriesForStoredRows, entryForRow, loadRows, recordToLedger, type LedgerRow } from '../../ledger/record-types.ts';
+import { batchLine, entriesForStoredRows, entryForRow, loadRows, recordToLedger, type LedgerRow, type LedgerTypeDef } from '../../ledger/record-types.ts';
 import { appendToLedger } from '../../ledger/store.ts';
 import type { EvidenceSpec } from './kinds.ts';
 import { EVIDENCE_BATCH_TYPE, EVIDENCE_LEDGER_TYPES } from './ledger-types.ts';
@@ -47,10 +47,10 @@ const IN_HAND = new Set(['int', 'smallint', 'text', 'epoch_ms']);
  * back cost as much as writing them (measured, decision 55). Only for kinds whose columns all
  * have a value form that is certain on both drivers; the others are read back.
  */
-function storedForm(spec: EvidenceSpec, sourceId: number, r: InsertedEvidence): LedgerRow {
+function storedForm(spec: EvidenceSpec, def: LedgerTypeDef, sourceId: number, batchId: number, r: InsertedEvidence): LedgerRow {
   const row: LedgerRow = {
     id: r.id, source_id: sourceId, external_id: r.row.externalId, content_hash: Buffer.from(r.row.hash, 'hex'),
-    version: 1, created_at: r.at, updated_at: r.at,
+    version: 1, created_at: r.at, updated_at: r.at, [def.batch!.column]: batchId,
   };
   spec.columns.forEach(([c, type], i) => {
     const v = r.row.values[i];
@@ -71,12 +71,15 @@ export async function recordEvidenceBatch(
   const def = EVIDENCE_LEDGER_TYPES[spec.recordType as EvidenceRecordType];
   const inHand = spec.columns.every(([, type]) => IN_HAND.has(type));
   const readBack = [...updatedIds, ...(inHand ? [] : inserted.map((r) => r.id))];
-  const rows = [...(inHand ? inserted.map((r) => storedForm(spec, batch.sourceId, r)) : []), ...(await loadRows(trx, def, readBack))];
+  const rows = [...(inHand ? inserted.map((r) => storedForm(spec, def, batch.sourceId, batch.id, r)) : []), ...(await loadRows(trx, def, readBack))];
   const lines = rows.map((row) => ({ id: row.id, line: batchLine(entryForRow(def, row)) })).sort((a, b) => a.id - b.id).map((x) => x.line);
   // One text parameter split in SQL: array parameters are slow to encode on PGlite (decision 28).
-  const stored = await sql<LedgerRow>`
+  // Only the time comes back: the record is in hand (parsing the returned list cost more than
+  // writing it, measured; decision 75).
+  const stored = await sql<{ created_at: Date }>`
     insert into evidence_batches (id, record_type, job_id, rows)
     values (${batch.id}, ${def.type}, ${batch.jobId}, string_to_array(${lines.join('\n')}::text, chr(10)))
-    returning id, record_type, job_id, rows, created_at`.execute(trx);
-  await appendToLedger(trx, entriesForStoredRows(EVIDENCE_BATCH_TYPE, stored.rows));
+    returning created_at`.execute(trx);
+  const record = { id: batch.id, record_type: def.type, job_id: batch.jobId, rows: lines, created_at: stored.rows[0]!.created_at };
+  await appendToLedger(trx, entriesForStoredRows(EVIDENCE_BATCH_TYPE, [record]));
 }
