@@ -11,6 +11,7 @@ import * as m0008 from './migrations/0008_metrics.ts';
 import * as m0009 from './migrations/0009_evidence_batches.ts';
 import * as m0010 from './migrations/0010_ratings_handler.ts';
 import * as m0011 from './migrations/0011_ledger_inner_hashes.ts';
+import * as m0012 from './migrations/0012_evidence_batches_storage.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_evidence_batches': m0009,
   '0010_ratings_handler': m0010,
   '0011_ledger_inner_hashes': m0011,
+  '0012_evidence_batches_storage': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
