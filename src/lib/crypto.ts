@@ -65,7 +65,9 @@ export class FieldCipher {
 
   /** Deterministic keyed digest: lets us find or dedupe by a value without storing it. */
   blindIndex(purpose: string, value: string): Buffer {
-    return crypto.createHmac('sha256', this.indexKey).update(purpose).update('\0').update(value).digest();
+    // One update of the joined text (the same bytes): each update is a call into C++, and bulk ingest
+    // derives a transaction code per line (bench/ingest: a quarter of the HMAC's cost).
+    return crypto.createHmac('sha256', this.indexKey).update(`${purpose}\0${value}`).digest();
   }
 }
 
