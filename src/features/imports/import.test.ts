@@ -120,6 +120,15 @@ describe('bulk import of staff', () => {
     expect(report.ok).toBe(true);
   });
 
+  it('stops at a row that is not CSV, naming the row but not its text', async () => {
+    const file = path.join(dir, 'bad-quote.csv');
+    fs.writeFileSync(file, 'code,name,unitCode,level\nQ1,张三,U1,base\nQ2,李"四,U1,base\n');
+    const error = await importFile('staff', file).catch((err: unknown) => err);
+    expect(error).toMatchObject({ status: 400 });
+    expect((error as Error).message).toContain('row 3');
+    expect((error as Error).message).not.toContain('李');
+  });
+
   it('refuses a file whose header lacks required columns', async () => {
     const file = path.join(dir, 'bad-header.csv');
     fs.writeFileSync(file, 'code,name\nA,B\n');
