@@ -106,11 +106,11 @@ export function sealStaff(cipher: FieldCipher, input: StaffInput): SealedStaff {
   return {
     input,
     fields: {
-      id_number_enc: input.idNumber ? cipher.encrypt(input.idNumber).toString('base64') : null,
-      id_number_index: input.idNumber ? cipher.blindIndex('id_number', input.idNumber).toString('base64') : null,
-      phone_enc: input.phone ? cipher.encrypt(input.phone).toString('base64') : null,
-      phone_index: input.phone ? cipher.blindIndex('phone', input.phone).toString('base64') : null,
-      content_hmac: cipher.blindIndex('staff_row', JSON.stringify(digestOf)).toString('base64'),
+      id_number_enc: input.idNumber ? cipher.encryptBase64(input.idNumber) : null,
+      id_number_index: input.idNumber ? cipher.blindIndexBase64('id_number', input.idNumber) : null,
+      phone_enc: input.phone ? cipher.encryptBase64(input.phone) : null,
+      phone_index: input.phone ? cipher.blindIndexBase64('phone', input.phone) : null,
+      content_hmac: cipher.blindIndexBase64('staff_row', JSON.stringify(digestOf)),
     },
   };
 }
