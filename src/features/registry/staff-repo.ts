@@ -95,6 +95,15 @@ function packedBytes(values: readonly (string | null)[]) {
 }
 
 /**
+ * Any other column as one JSON text parameter (an array, null for null), read into a typed array in
+ * SQL: node-postgres escapes a text[] parameter element by element with two regular expressions each,
+ * which JSON.stringify does natively (measured: a few percent of the client's time on a bulk import).
+ */
+function jsonColumn(values: readonly unknown[], type: string) {
+  return sql`array(select x from json_array_elements_text(${JSON.stringify(values)}::json) with ordinality as t(x, i) order by i)::${sql.raw(type)}[]`;
+}
+
+/**
  * Batch upsert by code. A row is only rewritten when its keyed content digest differs, so loading
  * the same file twice changes nothing. Returns the rows that were inserted or updated, with what the
  * database added (id, version, times), so their ledger entries need not read them back.
@@ -110,7 +119,7 @@ function packedBytes(values: readonly (string | null)[]) {
 export async function upsertStaff(db: Executor, rows: StaffRow[]): Promise<WrittenStaff[]> {
   if (!rows.length) return [];
   const names = sql.join(STAFF_COLUMNS.map(([c]) => sql.ref(c)));
-  const arrays = sql.join(STAFF_COLUMNS.map(([c, type]) => (type === 'bytea' ? packedBytes(rows.map((r) => r[c] as string | null)) : sql`${rows.map((r) => r[c])}::${sql.raw(type)}[]`)));
+  const arrays = sql.join(STAFF_COLUMNS.map(([c, type]) => (type === 'bytea' ? packedBytes(rows.map((r) => r[c] as string | null)) : jsonColumn(rows.map((r) => r[c]), type))));
   const values = sql.join(STAFF_COLUMNS.map(([c, type]) => (type === 'bytea' ? sql`decode(v.${sql.ref(c)}, 'base64')` : sql`v.${sql.ref(c)}`)));
   const updates = sql.join(STAFF_COLUMNS.filter(([c]) => c !== 'code').map(([c]) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`));
   const result = await sql<{ at: Date; n: number; written: string | null }>`
