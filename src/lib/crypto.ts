@@ -23,6 +23,10 @@ function nextIv(): Buffer {
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+// The data key of each cipher, for the sealing worker (sealer.ts) to make its own; nothing else reads it.
+const dataKeys = new WeakMap<FieldCipher, Buffer>();
+export const dataKeyOf = (cipher: FieldCipher): Buffer => dataKeys.get(cipher)!;
+
 /** AES-256-GCM for personal fields, plus HMAC-SHA256 blind indexes for equality lookups. */
 export class FieldCipher {
   // The key object made once: createCipheriv with a raw Buffer key prepares it on every call (measured
@@ -37,6 +41,7 @@ export class FieldCipher {
 
   constructor(dataKey: Buffer) {
     if (dataKey.length !== 32) throw new Error('the data key must be 32 bytes');
+    dataKeys.set(this, Buffer.from(dataKey));
     // Separate subkeys so the index can never be used to attack the ciphertexts.
     this.encKey = crypto.createSecretKey(Buffer.from(crypto.hkdfSync('sha256', dataKey, Buffer.alloc(0), 'probity field encryption', 32)));
     const indexKey = Buffer.from(crypto.hkdfSync('sha256', dataKey, Buffer.alloc(0), 'probity blind index', 32));
