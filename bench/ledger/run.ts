@@ -4,6 +4,7 @@
 //
 //   node bin/run-ts.mjs bench/ledger/run.ts [--entries 1000000] [--runs 3] [--tree 10000000]
 //       [--proofs 10000] [--pg postgres://...] [--only pglite|postgres] [--skip integrate,tree,go]
+//       [--profile DIR]   (a V8 CPU profile of the fresh-process proof phase, written to DIR)
 //
 // Without --pg only PGlite (on disk, as embedded mode runs) is measured. With --pg a fresh
 // database is created on that server for each run and dropped afterwards.
@@ -199,7 +200,7 @@ async function tree(kinds: readonly ('pglite' | 'postgres')[]): Promise<{ root: 
       // And in a fresh process, as a server answering proofs is: this one holds the garbage of building
       // a 10M tree, which the collector works through during the proofs.
       if (url) {
-        const child = execFileSync(process.execPath, ['bin/run-ts.mjs', 'bench/ledger/run.ts', '--proof-child', url, '--tree', String(TREE), '--proofs', String(PROOFS), '--root', root], { encoding: 'utf8' });
+        const child = execFileSync(process.execPath, [...(arg('profile') ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(arg('profile')!)}`] : []), 'bin/run-ts.mjs', 'bench/ledger/run.ts', '--proof-child', url, '--tree', String(TREE), '--proofs', String(PROOFS), '--root', root], { encoding: 'utf8' });
         process.stdout.write(child);
       }
     } finally {

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { cpuMark, cpuSince } from '../lib/cpu.ts';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openPostgres } from '../../src/db/connection.ts';
@@ -163,40 +164,6 @@ function load(seconds: number, onStart?: (instance: autocannon.Instance) => void
   });
 }
 
-// CPU seconds (user + system) of processes, from /proc: the server, and the PostgreSQL backends that
-// serve the bench database (their process title names it). Per rating, this is what the 2 cores pay.
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-function backendPids(): number[] {
-  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
-    try {
-      return fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(dbName);
-    } catch {
-      return false;
-    }
-  }).map(Number);
-}
-interface CpuMark { server: number; backends: Map<number, number>; bench: number }
-function cpuMark(serverPid: number): CpuMark {
-  const u = process.cpuUsage();
-  return { server: cpuSeconds(serverPid), backends: new Map(backendPids().map((pid) => [pid, cpuSeconds(pid)])), bench: (u.user + u.system) / 1e6 };
-}
-function cpuSince(serverPid: number, m: CpuMark, rated: number): string {
-  const now = cpuMark(serverPid);
-  let pgCpu = 0;
-  for (const [pid, s] of now.backends) pgCpu += s - (m.backends.get(pid) ?? 0);
-  const per = (s: number) => `${((s / Math.max(1, rated)) * 1e6).toFixed(0)} µs`;
-  const total = (now.server - m.server + pgCpu + now.bench - m.bench) / Math.max(1, rated);
-  return `CPU per rating: server ${per(now.server - m.server)}, PostgreSQL backends ${per(pgCpu)}, load generator ${per(now.bench - m.bench)}` +
-    ` (together ${(total * 1e6).toFixed(0)} µs: ${(2 / total).toFixed(0)} ratings/s if they had both cores to themselves)`;
-}
-
 const fmt = (r: Run) =>
   `${r.perSecond.toFixed(0).padStart(6)} ratings/s  (${r.rated} acknowledged in ${r.seconds.toFixed(1)} s)  latency p50 ${r.p50} ms, p90 ${r.p90} ms, p99 ${r.p99} ms, max ${r.max} ms  errors ${r.errors}, non-2xx ${r.non2xx}`;
 
@@ -212,9 +179,9 @@ console.log(`server: node bin/probity.mjs serve on ${base} (LOG_LEVEL=${logLevel
 await load(3); // warm-up: JIT, connection pool, caches
 const results: Run[] = [];
 for (let i = 0; i < runs; i++) {
-  const mark = cpuMark(server.pid!);
+  const mark = cpuMark(server.pid!, dbName);
   const r = await load(duration);
-  const cpu = cpuSince(server.pid!, mark, r.rated);
+  const cpu = cpuSince(server.pid!, dbName, mark, r.rated, 'rating');
   const inDb = await stored(r.acked);
   console.log(`run ${i + 1}: ${fmt(r)}; stored ${inDb}/${r.rated}\n       ${cpu}; load average ${os.loadavg()[0]!.toFixed(1)}`);
   if (inDb !== r.rated) throw new Error('an acknowledged rating is missing');

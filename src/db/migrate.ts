@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007_scoring.ts';
 import * as m0008 from './migrations/0008_metrics.ts';
 import * as m0009 from './migrations/0009_evidence_batches.ts';
 import * as m0010 from './migrations/0010_ratings_handler.ts';
+import * as m0011 from './migrations/0011_ledger_inner_hashes.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_metrics': m0008,
   '0009_evidence_batches': m0009,
   '0010_ratings_handler': m0010,
+  '0011_ledger_inner_hashes': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

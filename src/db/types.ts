@@ -162,6 +162,8 @@ export interface LedgerTilesTable {
   idx: number;
   width: number;
   data: Uint8Array;
+  /** A full tile's 16 hashes at level 8·L+4 (migration 0011); null for partial and older tiles. */
+  inner_hashes: Uint8Array | null;
 }
 
 export interface LedgerStateTable {

@@ -4,7 +4,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/types.ts';
 import { entryLine, type LedgerEntry } from './entry.ts';
 import type { Hash } from './hash.ts';
-import { encodeEntryBundle, ENTRIES_LEVEL, type Tile, type TileData, TILE_WIDTH, truncateTile } from './tiles.ts';
+import { encodeEntryBundle, ENTRIES_LEVEL, type Tile, type TileBytes, type TileData, TILE_WIDTH, truncateTile, withInner } from './tiles.ts';
 import type { TileReader } from './tlog.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
@@ -14,6 +14,7 @@ export type Executor = Kysely<DB> | Transaction<DB>;
 // integration several times slower; node-postgres does not mind either way.
 export const entryText = sql<string>`convert_from(entry, 'UTF8')`;
 const dataBase64 = sql<string>`encode(data, 'base64')`;
+const innerBase64 = sql<string | null>`encode(inner_hashes, 'base64')`;
 export const bytesOfEntry = (text: string) => Buffer.from(text, 'latin1');
 const bytesOfBase64 = (b64: string) => Buffer.from(b64, 'base64');
 const toBase64 = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
@@ -247,7 +248,18 @@ export async function checkpointsAt(db: Executor, sizes: number[]): Promise<Map<
 
 export interface StoredTile {
   tile: Tile;
-  data: Uint8Array;
+  /** The tile's hashes; a full tile's data also carries its inner hashes (tiles.ts withInner). */
+  data: TileBytes;
+  /** A full tile's stored inner hashes, if it has them (migration 0011). */
+  inner?: Uint8Array;
+}
+
+type TileRow = { level: number | string; idx: number | string; width: number | string; data: string; inner: string | null };
+function storedTile(r: TileRow, attachInner: boolean): StoredTile {
+  const tile = { level: Number(r.level), index: Number(r.idx), width: Number(r.width) };
+  const data = bytesOfBase64(r.data);
+  const inner = r.inner ? bytesOfBase64(r.inner) : undefined;
+  return { tile, data: attachInner ? withInner(data, inner) : data, ...(inner ? { inner } : {}) };
 }
 
 const tileKey = (level: number, index: number) => `${level}/${index}`;
@@ -256,13 +268,13 @@ const tileKey = (level: number, index: number) => `${level}/${index}`;
 export async function readStoredTiles(db: Executor, ids: readonly { level: number; index: number }[]): Promise<Map<string, StoredTile>> {
   const out = new Map<string, StoredTile>();
   if (!ids.length) return out;
-  const rows = await sql<{ level: number; idx: number; width: number; data: string }>`
-    select t.level, t.idx, t.width, ${dataBase64} as data from ledger_tiles t
+  const rows = await sql<TileRow>`
+    select t.level, t.idx, t.width, ${dataBase64} as data, ${innerBase64} as inner from ledger_tiles t
     join unnest(${ids.map((t) => t.level)}::smallint[], ${ids.map((t) => t.index)}::bigint[]) as w(level, idx) on t.level = w.level and t.idx = w.idx
   `.execute(db);
   for (const r of rows.rows) {
-    const tile = { level: Number(r.level), index: Number(r.idx), width: Number(r.width) };
-    out.set(tileKey(tile.level, tile.index), { tile, data: bytesOfBase64(r.data) });
+    const t = storedTile(r, true);
+    out.set(tileKey(t.tile.level, t.tile.index), t);
   }
   return out;
 }
@@ -271,11 +283,14 @@ export async function readStoredTile(db: Executor, level: number, index: number)
   return (await readStoredTiles(db, [{ level, index }])).get(tileKey(level, index));
 }
 
-/** Tiles of one level with index in [from, to), in index order: for audits that walk the log. */
+/**
+ * Tiles of one level with index in [from, to), in index order: for audits that walk the log. Their
+ * data does not carry the inner hashes (an audit folds the hashes themselves); `inner` has them.
+ */
 export async function readTileRange(db: Executor, level: number, from: number, to: number): Promise<StoredTile[]> {
-  const rows = await db.selectFrom('ledger_tiles').select(['level', 'idx', 'width', dataBase64.as('data')])
+  const rows = await db.selectFrom('ledger_tiles').select(['level', 'idx', 'width', dataBase64.as('data'), innerBase64.as('inner')])
     .where('level', '=', level).where('idx', '>=', from).where('idx', '<', to).orderBy('idx').execute();
-  return rows.map((r) => ({ tile: { level: Number(r.level), index: Number(r.idx), width: Number(r.width) }, data: bytesOfBase64(r.data) }));
+  return rows.map((r) => storedTile(r, false));
 }
 
 export async function tileCounts(db: Executor): Promise<Map<number, { count: number; maxIndex: number }>> {
@@ -313,10 +328,11 @@ export async function upsertTiles(trx: Transaction<DB>, tiles: readonly TileData
   }
   // A few hundred tiles per batch: one VALUES row each (scalar parameters beat array ones here).
   for (let at = 0; at < tiles.length; at += 1000) {
-    const rows = tiles.slice(at, at + 1000).map((t) => sql`(${t.tile.level}::smallint, ${t.tile.index}::bigint, ${t.tile.width}::smallint, decode(${toBase64(t.data)}, 'base64'))`);
+    const rows = tiles.slice(at, at + 1000).map((t) =>
+      sql`(${t.tile.level}::smallint, ${t.tile.index}::bigint, ${t.tile.width}::smallint, decode(${toBase64(t.data)}, 'base64'), decode(${t.inner ? toBase64(t.inner) : null}, 'base64'))`);
     await sql`
-      insert into ledger_tiles (level, idx, width, data) values ${sql.join(rows)}
-      on conflict (level, idx) do update set width = excluded.width, data = excluded.data
+      insert into ledger_tiles (level, idx, width, data, inner_hashes) values ${sql.join(rows)}
+      on conflict (level, idx) do update set width = excluded.width, data = excluded.data, inner_hashes = excluded.inner_hashes
       where ledger_tiles.width < excluded.width
     `.execute(trx);
   }

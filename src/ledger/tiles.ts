@@ -25,6 +25,31 @@ export interface Tile {
 export interface TileData {
   tile: Tile;
   data: Uint8Array;
+  /** A full hash tile's inner hashes (see innerHashes), when the writer has them. */
+  inner?: Uint8Array;
+}
+
+/**
+ * Inner hashes (not part of C2SP, never served): the 16 tree hashes at level 8·L+4 of a full level-L
+ * hash tile, each the root of 16 consecutive tile hashes. Stored beside full tiles, they let a proof
+ * fold about 30 hashes from a level-0 tile instead of about 250.
+ */
+export const INNER_SPAN = 16;
+export const INNER_COUNT = TILE_WIDTH / INNER_SPAN;
+
+/** Tile data as a store returns it, carrying a full tile's inner hashes when the store keeps them. */
+export type TileBytes = Uint8Array & { readonly inner?: Uint8Array };
+
+export function withInner(data: Uint8Array, inner: Uint8Array | null | undefined): TileBytes {
+  return inner ? Object.assign(data, { inner }) : data;
+}
+
+/** The 16 inner hashes of a full hash tile, concatenated; `known(k)` may supply some already computed. */
+export function innerHashes(data: Uint8Array, known?: (k: number) => Hash | undefined): Buffer {
+  if (data.length !== TILE_WIDTH * HASH_SIZE) throw new RangeError('inner hashes are kept for full hash tiles only');
+  const out = Buffer.allocUnsafe(INNER_COUNT * HASH_SIZE);
+  for (let k = 0; k < INNER_COUNT; k++) out.set(known?.(k) ?? fold(data, k * INNER_SPAN, INNER_SPAN), k * HASH_SIZE);
+  return out;
 }
 
 export class TilePathError extends Error {
@@ -152,9 +177,13 @@ export function locateHash(level: number, index: number): HashLocation {
   return { tile: { level: tileLevel, index: tileIndex, width: start + count }, start, count };
 }
 
-/** The Merkle hash of `count` (a power of two) consecutive hashes in tile data, from `start`. */
-export function hashFromTile(data: Uint8Array, start: number, count: number): Hash {
+/**
+ * The Merkle hash of `count` (a power of two) consecutive hashes in tile data, from `start` (a
+ * multiple of count): from the tile's inner hashes when it carries them and the run spans 16 or more.
+ */
+export function hashFromTile(data: TileBytes, start: number, count: number): Hash {
   if ((start + count) * HASH_SIZE > data.length) throw new RangeError('tile data too short');
+  if (data.inner && count >= INNER_SPAN) return hashFromTile(data.inner, start / INNER_SPAN, count / INNER_SPAN);
   // A copy, so callers may keep the hash after the tile buffer is reused.
   if (count === 1) return Buffer.from(data.subarray(start * HASH_SIZE, (start + 1) * HASH_SIZE));
   return fold(data, start, count);

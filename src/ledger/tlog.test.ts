@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type Hash, leafHash, nodeHash, rootOfLeafHashes, toHex } from './hash.ts';
 import { MemoryLog } from './memory.ts';
-import { ENTRIES_LEVEL, parseEntryBundle, tilesForSize, TILE_WIDTH } from './tiles.ts';
+import { ENTRIES_LEVEL, innerHashes, parseEntryBundle, tilesForSize, TILE_WIDTH, withInner } from './tiles.ts';
 import { HashCache } from './hash-cache.ts';
-import { appendEntries, proveConsistency, proveInclusion, type TileReader, treeHash, verifyConsistency, verifyInclusion } from './tlog.ts';
+import { appendEntries, proveConsistency, proveInclusion, type TileReader, tileHashReader, treeHash, verifyConsistency, verifyInclusion } from './tlog.ts';
 
 // --- the reference: RFC 6962 §2.1 written as literally as possible --------------------------
 function k(n: number): number {
@@ -194,6 +194,35 @@ describe('larger trees (several tile levels)', () => {
     }
     expect(toHex(root!)).toBe(toHex(full.root!));
     for (const t of full.allTiles().filter((x) => x.tile.level >= 0)) expect(toHex(tiles.get(`${t.tile.level}/${t.tile.index}`)!)).toBe(toHex(t.data));
+  });
+
+  it('gives every full hash tile its inner hashes, however batched, and proofs that use them match the reference', async () => {
+    const log = new MemoryLog();
+    let at = 0;
+    for (const n of [1, 7, 255, 17, 4000, 60_000, 3, N - 64_283]) {
+      await log.append(D.slice(at, at + n));
+      at += n;
+    }
+    const full = log.allTiles().filter((t) => t.tile.level >= 0 && t.tile.width === TILE_WIDTH);
+    expect(full.length).toBe(Math.floor(N / 256) + 1); // 273 level-0 tiles and one level-1 tile
+    for (const t of full) expect(toHex(t.inner!)).toBe(toHex(innerHashes(t.data)));
+    for (const t of log.allTiles().filter((x) => x.tile.width < TILE_WIDTH)) expect(t.inner).toBeUndefined();
+
+    const byKey = new Map(log.allTiles().map((t) => [`${t.tile.level}/${t.tile.index}`, t]));
+    const withInners = (alter?: (inner: Buffer) => void): TileReader => ({
+      readTiles: async (ts) => ts.map((t) => {
+        const stored = byKey.get(`${t.level}/${t.index}`)!;
+        if (t.width < TILE_WIDTH || !stored.inner) return log.readTile(t);
+        const inner = Buffer.from(stored.inner);
+        alter?.(inner);
+        return withInner(Buffer.from(stored.data), inner);
+      }),
+    });
+    const reader = tileHashReader(withInners(), { size: N });
+    for (const i of [0, 15, 16, 255, 4242, 65_535, N - 1]) expect(hex(await proveInclusion(i, N, reader))).toEqual(hex(PATH(i, D)));
+    // The inner hashes are what the proof reads: an altered one changes the proof.
+    const altered = tileHashReader(withInners((inner) => { inner[40]! ^= 1; }), { size: N });
+    expect(hex(await proveInclusion(0, N, altered))).not.toEqual(hex(PATH(0, D)));
   });
 
   it('appends to an empty tree and rejects an empty tree hash', async () => {

@@ -9,6 +9,8 @@ import {
   ENTRIES_LEVEL,
   encodeEntryBundle,
   hashFromTile,
+  INNER_COUNT,
+  innerHashes,
   levelCount,
   locateHash,
   type HashLocation,
@@ -182,6 +184,7 @@ export async function appendEntries(store: TileReader, oldSize: number, entries:
 
   // Binary-counter merge: each new leaf completes the subtrees at its trailing one-bits.
   const fresh: Hash[][] = []; // fresh[L] = new hashes at level 8·L, in index order
+  const freshInner: Hash[][] = []; // freshInner[L] = new hashes at level 8·L+4 (tiles' inner hashes)
   const leafHashes: Hash[] = new Array(entries.length);
   for (let i = 0; i < entries.length; i++) {
     let h: Hash = leafHash(entries[i]!);
@@ -193,6 +196,7 @@ export async function appendEntries(store: TileReader, oldSize: number, entries:
       h = nodeHash(stackHash.pop()!, h);
       level++;
       if (level % TILE_HEIGHT === 0) (fresh[level / TILE_HEIGHT] ??= []).push(h);
+      else if (level % TILE_HEIGHT === TILE_HEIGHT / 2) (freshInner[(level - TILE_HEIGHT / 2) / TILE_HEIGHT] ??= []).push(h);
     }
     stackLevel.push(level);
     stackHash.push(h);
@@ -206,7 +210,17 @@ export async function appendEntries(store: TileReader, oldSize: number, entries:
     tiles.push(...cutTiles(ENTRIES_LEVEL, oldSize, entries, edgeData.get(ENTRIES_LEVEL), (items) => encodeEntryBundle(items)));
   }
   fresh.forEach((hashes, level) => {
-    tiles.push(...cutTiles(level, levelCount(oldSize, level), hashes, edgeData.get(level), (items) => Buffer.concat(items)));
+    for (const t of cutTiles(level, levelCount(oldSize, level), hashes, edgeData.get(level), (items) => Buffer.concat(items))) {
+      if (t.tile.width === TILE_WIDTH) {
+        // Inner hashes the merge computed are reused; those of the part integrated earlier are folded.
+        const first = shr(oldSize, TILE_HEIGHT * level + TILE_HEIGHT / 2);
+        t.inner = innerHashes(t.data, (k) => {
+          const g = t.tile.index * INNER_COUNT + k - first;
+          return g >= 0 ? freshInner[level]?.[g] : undefined;
+        });
+      }
+      tiles.push(t);
+    }
   });
   return { size: newSize, root, leafHashes, tiles };
 }

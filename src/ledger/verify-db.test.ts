@@ -126,6 +126,13 @@ describe('ledger verify --database', () => {
     expect(hashTile.problems.some((p) => /^entry 5 \(seq \d+\): its leaf hash differs from tile 0\/0/.test(p))).toBe(true);
     expect(hashTile.problems).toContain('tile 1/0: hash 0 is not the root of tile 0/0 (a hash tile was edited)');
 
+    // The inner hashes proofs read from a full tile: edited, they no longer match its hashes.
+    const { inner_hashes: inner } = await ctx.db.selectFrom('ledger_tiles').select('inner_hashes').where('level', '=', 0).where('idx', '=', 0).executeTakeFirstOrThrow();
+    expect(inner?.length).toBe(512);
+    const setInner = (d: Uint8Array) => ctx.db.updateTable('ledger_tiles').set({ inner_hashes: d }).where('level', '=', 0).where('idx', '=', 0).execute();
+    const editedInner = await tampered(() => setInner(flipped(inner!, 70)), () => setInner(inner!));
+    expect(editedInner.problems).toEqual(['tile 0/0: its inner hashes are not those of its hashes (the tile or its inner hashes were edited)']);
+
     const upper = await withTileEdited(1, 0, 0);
     expect(upper.problems).toContain('tile 1/0: hash 0 is not the root of tile 0/0 (a hash tile was edited)');
     expect(upper.problems.some((p) => p.startsWith('root: the tiles hash to'))).toBe(true);

@@ -4,7 +4,8 @@
 //   2. the batches partition the integrated entries into indices 0 … size−1 (dense, none missing or
 //      added) and each level-0 hash is the leaf hash of its entry (entry bundles are assembled from
 //      these same entries when served, so they need no check of their own);
-//   3. every hash at tile level L ≥ 1 is the root of the full tile below it, and the tree hash
+//   3. every hash at tile level L ≥ 1 is the root of the full tile below it, every stored inner hash
+//      is that of its tile's hashes, and the tree hash
 //      computed from the stored tiles is the signed root;
 //   4. every stored record of every ledger type matches its latest entry (version and digest), has
 //      one, and no record that has entries is missing; a record committed in a batch (evidence) is
@@ -23,7 +24,7 @@ import { parseVerifierKey } from './note.ts';
 import { ledgerSigner } from './signer.ts';
 import * as store from './store.ts';
 import * as audit from './store-audit.ts';
-import { hashFromTile, levelCount, TILE_WIDTH, tileWidth } from './tiles.ts';
+import { hashFromTile, innerHashes, levelCount, TILE_WIDTH, tileWidth } from './tiles.ts';
 import { tileHashReader, treeHash } from './tlog.ts';
 
 export interface DbVerifyReport {
@@ -108,6 +109,7 @@ export async function verifyDatabase(deps: DbVerifyDeps, options: { maxProblems?
       const [upper] = await store.readTileRange(db, level, t, t + 1);
       const width = tileWidth(size, level, t);
       if (!upper || upper.tile.width !== width) continue; // reported by the count check
+      checkInner(upper, problem);
       const below = await store.readTileRange(db, level - 1, t * TILE_WIDTH, t * TILE_WIDTH + width);
       for (let k = 0; k < width; k++) {
         const child = below[k];
@@ -227,6 +229,13 @@ async function* logEntries(db: Kysely<DB>, state: store.LedgerState, problem: Pr
   }
 }
 
+/** A full tile's stored inner hashes (which proofs read) against its hashes. */
+function checkInner(t: store.StoredTile, problem: Problem): void {
+  if (t.inner && (t.data.length !== FULL_TILE_BYTES || !hashEqual(t.inner, innerHashes(t.data)))) {
+    problem(`tile ${t.tile.level}/${t.tile.index}: its inner hashes are not those of its hashes (the tile or its inner hashes were edited)`);
+  }
+}
+
 /** Level-0 hash tiles b0 … b1−1 against the leaf hashes of the entries of those indices. */
 async function checkLeaves(db: Kysely<DB>, size: number, b0: number, b1: number, rows: EntryRow[], problem: Problem): Promise<void> {
   const hashesOf = new Map((await store.readTileRange(db, 0, b0, b1)).map((t) => [t.tile.index, t]));
@@ -237,6 +246,7 @@ async function checkLeaves(db: Kysely<DB>, size: number, b0: number, b1: number,
       problem(`tile 0/${b}: ${hashes ? `stored width ${hashes.tile.width}` : 'missing'}, the tree needs width ${width}`);
       continue;
     }
+    checkInner(hashes, problem);
     for (let j = 0; j < width; j++) {
       const idx = b * TILE_WIDTH + j;
       const row = rows[idx - b0 * TILE_WIDTH];

@@ -74,6 +74,13 @@ describe('report with a photo → receipt → handler resolves → outcome on th
     await page.getByTestId('report-previews').locator('img').first().waitFor();
     expect(await page.getByTestId('report-previews').locator('img').count()).toBe(1);
     expect(await page.getByText('virus.png：').count()).toBe(0);
+    // One video: a JPEG named .mp4 is refused before sending; an MP4 (by its ftyp box) is taken.
+    await page.getByTestId('report-video-input').setInputFiles({ name: 'photo.mp4', mimeType: 'video/mp4', buffer: jpeg });
+    await page.getByText('photo.mp4：不是 MP4 视频。').waitFor();
+    const mp4 = Buffer.concat([Buffer.from('\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom', 'latin1'), Buffer.alloc(2048)]);
+    await page.getByTestId('report-video-input').setInputFiles({ name: 'clip.mp4', mimeType: 'video/mp4', buffer: mp4 });
+    expect(await page.getByTestId('report-video-name').innerText()).toContain('clip.mp4');
+    expect(await page.getByText('photo.mp4：').count()).toBe(0);
     await shot(page, '5-portal-report-filled');
     await page.getByTestId('report-submit').click();
 
@@ -98,6 +105,7 @@ describe('report with a photo → receipt → handler resolves → outcome on th
     await page.getByTestId('track-status').waitFor();
     expect(await page.getByTestId('track-status').innerText()).toBe('已提交');
     expect(await page.getByTestId('track-case').innerText()).toContain(headUnit.name);
+    expect(await page.getByTestId('track-case').innerText()).toMatch(/照片和视频数量\s*2/);
     // The reporter writes to the unit.
     await page.getByLabel('给承办单位留言').fill('补充：当天上午十点左右');
     await page.getByTestId('track-send').click();
@@ -170,6 +178,26 @@ describe('report with a photo → receipt → handler resolves → outcome on th
     }, '已办结');
     await shot(page, '5-console-case-resolved');
     expect(urls.some((u) => u.includes(receipt))).toBe(false);
+
+    // A complaint by telephone, entered by the unit head: a receipt code for the caller, then the case.
+    await page.getByRole('menuitem', { name: '投诉举报案件' }).click();
+    await page.getByTestId('case-entry').click();
+    const entry = page.getByRole('dialog', { name: '登记来信、来电、来访' });
+    await entry.getByText('来电', { exact: true }).click();
+    await entry.getByLabel('反映内容').fill('来电反映：不动产登记窗口要求提供与业务无关的证明材料');
+    await entry.getByLabel('实名反映').click();
+    await entry.getByLabel('姓名').fill('张来电');
+    await entry.getByLabel('手机号码').fill('13912345678');
+    await shot(page, '5-console-case-entry');
+    await page.getByTestId('case-entry-submit').click();
+    const entered = page.getByTestId('case-entry-receipt');
+    await entered.waitFor();
+    expect((await entered.innerText()).replace(/\D/g, '')).toMatch(/^\d{24}$/);
+    await page.getByTestId('case-entry-open').click();
+    await page.getByTestId('case-status').waitFor();
+    expect(await page.getByTestId('case-text').innerText()).toBe('来电反映：不动产登记窗口要求提供与业务无关的证明材料');
+    expect(await page.locator('body').innerText()).toContain('来电');
+    expect(await page.locator('body').innerText()).not.toContain('13912345678');
     expect(problems).toEqual([]);
     await ctx.close();
   });

@@ -8,9 +8,9 @@ import type { FieldCipher } from '../../lib/crypto.ts';
 import { validationFailed, type FieldError } from '../../lib/errors.ts';
 import { normalisePhone, phoneProblem } from '../../lib/identity.ts';
 import { classifyCase, CONDUCT_CATEGORIES } from './classify.ts';
-import { recordLedger } from './ledger.ts';
 import type { MediaStore } from './media.ts';
 import { hashReceipt, newReceiptCode } from './receipt.ts';
+import { writeCases, type CaseWriter, type PreparedCase } from './writer.ts';
 import * as repo from './repo.ts';
 import type { CasesSettings } from './settings.ts';
 import type { CaseChannel } from './tables.ts';
@@ -20,6 +20,8 @@ export interface CasesDeps {
   cipher: FieldCipher;
   settings: CasesSettings;
   media: MediaStore;
+  /** Group commit of new cases; without it (tests, scripts) each case is its own transaction. */
+  writer?: CaseWriter;
 }
 
 export const MAX_TEXT = 4000;
@@ -129,23 +131,32 @@ export interface Created {
   id: number;
   receiptCode: string | null;
   open311Token: string | null;
-  row: Awaited<ReturnType<typeof repo.insertCase>>;
+  row: repo.StoredCase;
 }
 
-/** Writes a checked case with its media, first event and ledger entries in one transaction. */
-export async function createCase(
-  deps: CasesDeps,
-  c: CheckedCase,
-  opts: { channel: CaseChannel; anonymousReceipt: boolean; media: AttachedMedia[]; actor: { userId: number | null; role: string }; now?: Date; open311Token?: boolean },
-): Promise<Created> {
+export interface CreateOptions {
+  channel: CaseChannel;
+  anonymousReceipt: boolean;
+  media: AttachedMedia[];
+  actor: { userId: number | null; role: string };
+  now?: Date;
+  open311Token?: boolean;
+}
+
+/**
+ * Everything about a new case that needs no database: its classification, receipt code (and slow
+ * hash), Open311 token and sealed personal fields. Done before the write, outside any transaction.
+ */
+export async function prepareCase(deps: CasesDeps, c: CheckedCase, opts: CreateOptions): Promise<PreparedCase> {
   const now = opts.now ?? new Date();
   const classified = classifyCase(c.text);
   const receipt = opts.anonymousReceipt ? newReceiptCode() : null;
   const receiptHash = receipt ? await hashReceipt(receipt.code, deps.settings.receiptScryptN) : null;
   const token = opts.open311Token ? crypto.randomBytes(12).toString('base64url') : null;
   const { cipher } = deps;
-  const row = await deps.db.transaction().execute(async (trx) => {
-    const stored = await repo.insertCase(trx, {
+  return {
+    receiptCode: receipt?.code ?? null,
+    values: {
       receipt_id: receipt?.receiptId ?? null,
       receipt_hash: receiptHash,
       open311_token: token,
@@ -170,16 +181,20 @@ export async function createCase(
       submitted_at: now,
       // first_response_due and deadline: set by the repo from the configured hours.
       first_response_due: now,
-    }, deps.settings.firstResponseHours);
-    await repo.insertMedia(trx, opts.media.map((m) => ({
-      case_id: stored.id, kind: m.kind, mime: m.mime, sha256: m.sha256, thumb_sha256: m.thumbSha256, bytes: m.bytes, width: m.width, height: m.height, url: m.url,
-    })));
-    const event = await repo.insertEvent(trx, {
-      caseId: stored.id, action: 'submit', from: null, to: 'submitted', unitId: null, actorUserId: opts.actor.userId, actorRole: opts.actor.role,
-      detail: { channel: opts.channel, media: opts.media.length }, at: now,
-    });
-    await recordLedger(trx, [{ type: 'case', row: { ...stored } }, { type: 'case.event', row: { ...event } }]);
-    return stored;
-  });
-  return { id: Number(row.id), receiptCode: receipt?.code ?? null, open311Token: token, row };
+    },
+    media: opts.media,
+    actor: opts.actor,
+  };
+}
+
+/**
+ * Writes a checked case with its media, first event and ledger entries in one transaction: through
+ * the group-commit writer when deps has one (the server's public intake), else on its own.
+ */
+export async function createCase(deps: CasesDeps, c: CheckedCase, opts: CreateOptions): Promise<Created> {
+  const prepared = await prepareCase(deps, c, opts);
+  const row = deps.writer
+    ? await deps.writer.submit(prepared)
+    : (await deps.db.transaction().execute((trx) => writeCases(trx, [prepared], deps.settings.firstResponseHours)))[0]!;
+  return { id: Number(row.id), receiptCode: prepared.receiptCode, open311Token: row.open311_token, row };
 }

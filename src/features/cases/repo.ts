@@ -173,15 +173,23 @@ export async function categories(db: Executor) {
   return db.selectFrom('case_categories').selectAll().orderBy('code').execute();
 }
 
-export async function insertCase(trx: Executor, values: Insertable<CasesTable>, firstResponseHours: number) {
-  return trx.insertInto('cases')
-    .values({
-      ...values,
-      first_response_due: sql<Date>`${values.submitted_at}::timestamptz + make_interval(hours => ${firstResponseHours}::int)`,
-      deadline: sql<Date>`${values.submitted_at}::timestamptz + make_interval(hours => ${firstResponseHours}::int)`,
-    })
-    .returningAll().executeTakeFirstOrThrow();
+/**
+ * Inserts cases in one statement; rows come back in input order. Ids are drawn from the sequence row
+ * by row as the VALUES list is inserted, so ordering the returned rows by id restores the input order
+ * whatever order RETURNING uses.
+ */
+export async function insertCases(trx: Executor, values: readonly Insertable<CasesTable>[], firstResponseHours: number) {
+  const rows = await trx.insertInto('cases')
+    .values(values.map((v) => ({
+      ...v,
+      first_response_due: sql<Date>`${v.submitted_at}::timestamptz + make_interval(hours => ${firstResponseHours}::int)`,
+      deadline: sql<Date>`${v.submitted_at}::timestamptz + make_interval(hours => ${firstResponseHours}::int)`,
+    })))
+    .returningAll().execute();
+  return rows.sort((a, b) => Number(a.id) - Number(b.id));
 }
+
+export type StoredCase = Awaited<ReturnType<typeof insertCases>>[number];
 
 export type ClockWrite =
   | { kind: 'start-resolve'; category: string }
@@ -221,6 +229,14 @@ export async function insertEvent(
   return trx.insertInto('case_events')
     .values({ case_id: v.caseId, action: v.action, from_status: v.from, to_status: v.to, unit_id: v.unitId, actor_user_id: v.actorUserId, actor_role: v.actorRole, detail: JSON.stringify(v.detail), at: v.at })
     .returningAll().executeTakeFirstOrThrow();
+}
+
+/** First events of new cases, one statement; rows in input order (see insertCases). */
+export async function insertEvents(trx: Executor, events: readonly Parameters<typeof insertEvent>[1][]) {
+  const rows = await trx.insertInto('case_events')
+    .values(events.map((v) => ({ case_id: v.caseId, action: v.action, from_status: v.from, to_status: v.to, unit_id: v.unitId, actor_user_id: v.actorUserId, actor_role: v.actorRole, detail: JSON.stringify(v.detail), at: v.at })))
+    .returningAll().execute();
+  return rows.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
 export async function insertMessage(trx: Executor, v: { caseId: number; author: 'reporter' | 'handler'; unitId: number | null; actorUserId: number | null; body: string; at: Date }) {

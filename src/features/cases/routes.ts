@@ -15,10 +15,16 @@ import * as repo from './repo.ts';
 import * as S from './schema.ts';
 import { act, duplicatesOf, enterCase, getCase, handlerMessage, listCases, listNotifications, mergeCase, overdueUnits, recategorise } from './service.ts';
 import { loadCasesSettings } from './settings.ts';
+import { CaseWriter } from './writer.ts';
 import type { IncomingPart } from './uploads.ts';
 
 export function casesDeps(ctx: AppContext): CasesDeps {
-  return { db: ctx.db, cipher: ctx.cipher, settings: loadCasesSettings(), media: new DiskMediaStore(path.join(ctx.config.dataDir, 'media')) };
+  const settings = loadCasesSettings();
+  return {
+    db: ctx.db, cipher: ctx.cipher, settings, media: new DiskMediaStore(path.join(ctx.config.dataDir, 'media')),
+    // Group commit of new cases (writer.ts): one queue per route set of a server process.
+    writer: new CaseWriter(ctx.db, settings.firstResponseHours),
+  };
 }
 
 export async function casesRoutes(app: FastifyInstance, opts: { ctx: AppContext; deps?: CasesDeps }) {

@@ -31,7 +31,7 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
 
 export function loadCasesSettings(env: NodeJS.ProcessEnv = process.env): CasesSettings {
   const clock = env.PROBITY_CASE_CLOCK_MINUTES;
-  const n = int(env, 'PROBITY_RECEIPT_SCRYPT_N', 1024, 1024, 1 << 20);
+  const n = int(env, 'PROBITY_RECEIPT_SCRYPT_N', 256, 256, 1 << 20);
   if ((n & (n - 1)) !== 0) throw new Error('PROBITY_RECEIPT_SCRYPT_N must be a power of two');
   return {
     firstResponseHours: int(env, 'PROBITY_CASE_FIRST_RESPONSE_HOURS', 24, 1, 720),

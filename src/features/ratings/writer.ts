@@ -1,11 +1,10 @@
-// Group commit for ratings (批量落库). Concurrent public ratings are written together: while a write
-// is in flight, new ratings queue, and the queue is written as one short transaction when a slot
-// frees up (one multi-row INSERT, one set-based rectification insert for the 差评 among them, one
-// ledger append, one COMMIT). A lone rating is written at once, so there is no added wait at low
-// load; under load the cost of a statement and a commit (WAL flush) is shared by the batch.
-// Every caller is answered only after its batch has committed: an acknowledged rating is durable.
+// Group commit for ratings (批量落库, src/lib/group-commit.ts). Concurrent public ratings are written
+// together: one multi-row INSERT, one set-based rectification insert for the 差评 among them, one
+// ledger append, one COMMIT. One rating per transaction code in a batch; a second one waits for the
+// next batch, where it finds the first and is answered "rated already".
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
+import { GroupCommit } from '../../lib/group-commit.ts';
 import { recordLedger, type RatingsLedgerRecord } from './ledger.ts';
 import * as repo from './repo.ts';
 import type { RatingOrigin } from './tables.ts';
@@ -46,12 +45,6 @@ export async function writeRatings(trx: Transaction<DB>, rows: readonly repo.Bul
   return { results, rectificationsOpened: opened.rectifications.length };
 }
 
-interface Pending {
-  rating: repo.BulkRating;
-  resolve: (r: WriteResult) => void;
-  reject: (err: unknown) => void;
-}
-
 export interface RatingWriterOptions {
   /** Most ratings in one transaction (default 500). */
   maxBatch?: number;
@@ -59,62 +52,19 @@ export interface RatingWriterOptions {
   maxInFlight?: number;
 }
 
-/** The group-commit queue of public ratings. One per server process. */
+/** The group-commit queue of public ratings (src/lib/group-commit.ts). One per server process. */
 export class RatingWriter {
-  private queue: Pending[] = [];
-  private inFlight = 0;
-  private readonly maxBatch: number;
-  private readonly maxInFlight: number;
+  private readonly queue: GroupCommit<repo.BulkRating, WriteResult>;
 
-  constructor(private readonly db: Kysely<DB>, opts: RatingWriterOptions = {}) {
-    this.maxBatch = opts.maxBatch ?? 500;
-    this.maxInFlight = opts.maxInFlight ?? 2;
+  constructor(db: Kysely<DB>, opts: RatingWriterOptions = {}) {
+    this.queue = new GroupCommit(async (ratings) => {
+      const now = new Date();
+      return (await db.transaction().execute((trx) => writeRatings(trx, ratings, 'public', now, 'public'))).results;
+    }, { ...opts, keyOf: (r) => r.code });
   }
 
   /** Resolves once the rating's batch has committed (or with why it was not inserted). */
   submit(rating: repo.BulkRating): Promise<WriteResult> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ rating, resolve, reject });
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length) {
-      // One rating per transaction code in a batch; a second one waits for the next batch, where it
-      // finds the first and is answered "rated already".
-      const batch: Pending[] = [];
-      const rest: Pending[] = [];
-      const codes = new Set<string>();
-      for (const p of this.queue) {
-        if (batch.length < this.maxBatch && !codes.has(p.rating.code)) {
-          codes.add(p.rating.code);
-          batch.push(p);
-        } else {
-          rest.push(p);
-        }
-      }
-      this.queue = rest;
-      this.inFlight++;
-      void this.write(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
-  }
-
-  private async write(batch: Pending[]): Promise<void> {
-    try {
-      const now = new Date();
-      const { results } = await this.db.transaction().execute((trx) => writeRatings(trx, batch.map((p) => p.rating), 'public', now, 'public'));
-      batch.forEach((p, i) => p.resolve(results[i]!));
-    } catch (err) {
-      if (batch.length === 1) {
-        batch[0]!.reject(err);
-        return;
-      }
-      // Whatever failed the batch fails only its own rating: write them one by one.
-      for (const p of batch) await this.write([p]);
-    }
+    return this.queue.submit(rating);
   }
 }

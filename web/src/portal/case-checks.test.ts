@@ -1,6 +1,6 @@
 // The report form's own checks (before anything is sent) and its reading of the server's refusals.
 import { describe, expect, it } from 'vitest';
-import { cleanCode, groupCode, MAX_PHOTO_BYTES, photoProblem, reportProblem, sniffImage, trackProblem } from './case-checks.ts';
+import { cleanCode, groupCode, MAX_PHOTO_BYTES, MAX_VIDEO_BYTES, photoProblem, reportProblem, sniffImage, trackProblem, videoProblem } from './case-checks.ts';
 
 /** The shape of shared/api.ts's ApiError (that module needs the browser build's settings). */
 const problem = (status: number, p: { detail?: string; errors?: { path: string; message: string }[] } = {}) => Object.assign(new Error('refused'), { status, problem: { status, ...p } });
@@ -29,6 +29,22 @@ describe('photo checks before upload', () => {
     expect(photoProblem({ name: 'a.jpg', size: MAX_PHOTO_BYTES }, JPEG)).toBeNull();
     expect(photoProblem({ name: 'virus.png', size: 2048 }, EXE)).toBe('cases.photo.notImage');
     expect(photoProblem({ name: 'renamed.jpg', size: 2048 }, PNG)).toBe('cases.photo.misnamed');
+  });
+});
+
+describe('video check before upload', () => {
+  const MP4 = new TextEncoder().encode('\x00\x00\x00\x18ftypmp42');
+  it('takes one MP4 by its ftyp box and refuses the rest', () => {
+    expect(videoProblem({ name: 'clip.mp4', size: 5_000_000 }, MP4)).toBeNull();
+    expect(videoProblem({ name: 'VID.M4V', size: 5_000_000 }, MP4)).toBeNull();
+    expect(videoProblem({ name: 'clip.mp4', size: MAX_VIDEO_BYTES }, MP4)).toBeNull();
+    expect(videoProblem({ name: 'clip.mp4', size: MAX_VIDEO_BYTES + 1 }, MP4)).toBe('cases.video.tooBig');
+    expect(videoProblem({ name: 'clip.mp4', size: 0 }, MP4)).toBe('cases.video.empty');
+    expect(videoProblem({ name: 'clip.mp4', size: 2048 }, JPEG)).toBe('cases.video.notMp4');
+    expect(videoProblem({ name: 'clip.mov', size: 2048 }, MP4)).toBe('cases.video.notMp4');
+    expect(reportProblem('/body/video', '"a.mp4" is 101.0 MB; the video may be at most 100 MB')).toBe('cases.video.tooBig');
+    expect(reportProblem('/body/video/1', 'at most one video')).toBe('cases.video.tooMany');
+    expect(reportProblem('/body/video', '"a.mp4" is a JPEG file; the video must be MP4')).toBe('cases.video.notMp4');
   });
 });
 

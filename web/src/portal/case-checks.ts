@@ -1,4 +1,4 @@
-// The report form's own checks, pure (no browser, no React): photos checked by their first bytes before
+// The report form's own checks, pure (no browser, no React): photos and the video checked by their first bytes before
 // upload (the server checks again), receipt codes as typed, and friendly texts for the server's refusals.
 import type { MessageKey } from '../shared/i18n/zh-CN.ts';
 
@@ -36,6 +36,18 @@ export function photoProblem(file: { name: string; size: number }, head: Uint8Ar
   return null;
 }
 
+export const MAX_VIDEO_BYTES = 100 * 1024 * 1024;
+
+/** Why a video cannot be sent, or null: empty, over 100 MB, not MP4 by its content (`ftyp` box), or misnamed. */
+export function videoProblem(file: { name: string; size: number }, head: Uint8Array): MessageKey | null {
+  if (file.size === 0) return 'cases.video.empty';
+  if (file.size > MAX_VIDEO_BYTES) return 'cases.video.tooBig';
+  if (String.fromCharCode(...head.slice(4, 8)) !== 'ftyp') return 'cases.video.notMp4';
+  const ext = /\.[^.]+$/.exec(file.name)?.[0];
+  if (ext && !/\.(mp4|m4v)$/i.test(ext)) return 'cases.video.notMp4';
+  return null;
+}
+
 /** "123456789012345678901234" → "1234 5678 9012 3456 7890 1234" (easier to copy by hand). */
 export const groupCode = (code: string) => code.replace(/\D/g, '').replace(/(\d{4})(?=\d)/g, '$1 ');
 /** What a person typed or pasted → the digits the server wants. */
@@ -49,6 +61,12 @@ export function reportProblem(path: string, message: string): MessageKey | undef
     if (/empty/.test(message)) return 'cases.photo.empty';
     if (/but is named|but was sent as/.test(message)) return 'cases.photo.misnamed';
     return 'cases.photo.notImage';
+  }
+  if (path.startsWith('/body/video')) {
+    if (/MB/.test(message)) return 'cases.video.tooBig';
+    if (/empty/.test(message)) return 'cases.video.empty';
+    if (/at most one/.test(message)) return 'cases.video.tooMany';
+    return 'cases.video.notMp4';
   }
   if (path === '/body/text') return /at most/.test(message) ? 'cases.error.textLong' : 'cases.error.textRequired';
   if (path === '/body/subjectUnitCode') return 'cases.error.unit';

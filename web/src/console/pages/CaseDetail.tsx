@@ -2,33 +2,19 @@
 // a form for each step the server allows this user now (allowedActions), merging into a duplicate,
 // messages with the reporter, the photos, the classification with its override, and the history.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Form, Input, Radio, Select, Space, Spin, Tabs, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Input, Radio, Space, Spin, Tabs, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, ApiError, formErrors, friendlyError, type Page } from '../../shared/api.ts';
+import { api, ApiError, formErrors, friendlyError } from '../../shared/api.ts';
 import { countdown, formatDateTime } from '../../shared/format.ts';
 import { useI18n } from '../../shared/i18n/index.tsx';
 import { beijingIso, CASE_ACTION_FIELDS, OPEN_STATUSES, type CaseDetail as Detail } from '../cases.ts';
 import { label } from '../labels.ts';
 import { ErrorNotice, PageTitle } from '../paged.tsx';
+import { UnitPicker } from '../UnitPicker.tsx';
 import { useMe } from '../session.ts';
 import { Attachments, Classification, MergePanel, Messages, Reveal } from './CasePanels.tsx';
 import NotFound from './NotFound.tsx';
-
-/** Any unit (transfers may leave the caller's scope): the public unit search. */
-function UnitPicker(props: { value?: string; onChange?: (v: string) => void; 'aria-label': string }) {
-  const { t } = useI18n();
-  const [q, setQ] = useState('');
-  const units = useQuery({
-    queryKey: ['public-units', q],
-    queryFn: () => api.get<Page<{ code: string; name: string }>>('/api/public/units', { q, pageSize: 20 }),
-    enabled: q.length > 0,
-  });
-  return (
-    <Select showSearch allowClear filterOption={false} onSearch={(v) => setQ(v.trim())} placeholder={t('cases.form.searchUnit')}
-      options={(units.data?.items ?? []).map((u) => ({ value: u.code, label: `${u.name}（${u.code}）` }))} {...props} />
-  );
-}
 
 function ActionForm({ id, action, onDone }: { id: number; action: string; onDone: (d: Detail) => void }) {
   const { t } = useI18n();

@@ -2,7 +2,7 @@
 // server's order), with a live countdown to the clock that runs now (first response, then 办结); overdue
 // rows are marked. Filters: status, category, channel, overdue only, open only, text.
 import { useQuery } from '@tanstack/react-query';
-import { Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Button, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useEffect, useState, type HTMLAttributes } from 'react';
 import { Link } from 'react-router';
 import { api, type Page } from '../../shared/api.ts';
@@ -11,6 +11,8 @@ import { useI18n } from '../../shared/i18n/index.tsx';
 import { CASE_CHANNELS, CASE_STATUSES, runningClock, type CaseItem } from '../cases.ts';
 import { label } from '../labels.ts';
 import { ErrorNotice, PageTitle } from '../paged.tsx';
+import { useMe } from '../session.ts';
+import { CaseEntry } from './CaseEntry.tsx';
 
 const CATEGORIES = ['indifference', 'buck_passing', 'extortion', 'inaction', 'selective_enforcement', 'data_fraud', 'formalism', 'other'];
 
@@ -47,6 +49,8 @@ export default function Cases() {
   const now = useNow();
   const [filters, setFilters] = useState<{ status?: string; category?: string; channel?: string; overdue: boolean; open: boolean; q: string }>({ overdue: false, open: false, q: '' });
   const [page, setPage] = useState(1);
+  const [entering, setEntering] = useState(false);
+  const me = useMe().data;
   const [pageSize, setPageSize] = useState(20);
   const set = (patch: Partial<typeof filters>) => { setFilters((f) => ({ ...f, ...patch })); setPage(1); };
   const q = useQuery({
@@ -60,6 +64,10 @@ export default function Cases() {
   return (
     <>
       <PageTitle>{t('nav.cases')}</PageTitle>
+      {me && ['inspector', 'unit_head'].includes(me.role) && (
+        <Button type="primary" style={{ marginBottom: 12 }} onClick={() => setEntering(true)} data-testid="case-entry">{t('cases.entry.button')}</Button>
+      )}
+      <CaseEntry open={entering} onClose={() => setEntering(false)} />
       <Space wrap style={{ marginBottom: 12 }}>
         <Select aria-label={t('cases.field.status')} allowClear placeholder={t('cases.queue.allStatuses')} style={{ width: 150 }} value={filters.status}
           onChange={(v) => set({ status: v })} options={CASE_STATUSES.map((s) => ({ value: s, label: label(t, 'cases.status', s) }))} />

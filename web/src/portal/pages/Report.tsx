@@ -1,5 +1,5 @@
 // Report misconduct (我要举报 / 随手拍), phone first: what happened, optionally the category and the unit,
-// where (the phone's location and/or an address), up to 9 photos checked before sending, anonymous or
+// where (the phone's location and/or an address), up to 9 photos and one MP4 checked before sending, anonymous or
 // real-name. The answer is the receipt code, shown once: the page keeps the reporter until they say
 // they have saved it.
 import { Alert, Button, Card, Form, Input, Radio, Select, Space, Spin, Typography } from 'antd';
@@ -7,7 +7,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, formErrors, friendlyError, type Page } from '../../shared/api.ts';
 import { useT, type MessageKey } from '../../shared/i18n/index.tsx';
-import { CONDUCT_CATEGORIES, MAX_PHOTOS, PHOTO_TYPES, photoProblem, postForm, reportProblem } from '../cases.ts';
+import { CONDUCT_CATEGORIES, MAX_PHOTOS, PHOTO_TYPES, photoProblem, postForm, reportProblem, videoProblem } from '../cases.ts';
 import { ReceiptStep } from './ReceiptStep.tsx';
 
 interface Values {
@@ -126,11 +126,40 @@ function Photos({ photos, setPhotos, serverErrors }: { photos: Photo[]; setPhoto
   );
 }
 
+/** One optional MP4, checked by its first bytes before it is sent (the server checks again). */
+function Video({ video, setVideo, serverError }: { video: File | null; setVideo: (f: File | null) => void; serverError: string | null }) {
+  const t = useT();
+  const input = useRef<HTMLInputElement>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const pick = async (file: File | undefined) => {
+    if (input.current) input.current.value = '';
+    if (!file) return;
+    const found = videoProblem(file, new Uint8Array(await file.slice(0, 16).arrayBuffer()));
+    setProblem(found ? t('cases.photo.named', { name: file.name, problem: t(found) }) : null);
+    setVideo(found ? null : file);
+  };
+  const shown = problem ?? serverError;
+  return (
+    <Space direction="vertical" size={8} style={{ width: '100%' }}>
+      <input ref={input} type="file" accept="video/mp4" hidden data-testid="report-video-input" onChange={(e) => void pick(e.target.files?.[0])} />
+      <Space wrap>
+        <Button onClick={() => input.current?.click()} aria-describedby="report-video-help" data-testid="report-add-video">{t('cases.report.addVideo')}</Button>
+        {video && <Typography.Text data-testid="report-video-name">{video.name} ({(video.size / 1048576).toFixed(1)} MB)</Typography.Text>}
+        {video && <Button size="small" danger onClick={() => setVideo(null)}>{t('cases.report.removeVideo')}</Button>}
+      </Space>
+      <Typography.Text type="secondary" id="report-video-help">{t('cases.report.videoHelp')}</Typography.Text>
+      {shown && <Typography.Text type="danger" role="alert">{shown}</Typography.Text>}
+    </Space>
+  );
+}
+
 export default function Report() {
   const t = useT();
   const [form] = Form.useForm<Values>();
   const identity = Form.useWatch('identity', form);
   const [photos, setPhotos] = useState<Photo[]>([]);
+  const [video, setVideo] = useState<File | null>(null);
+  const [videoError, setVideoError] = useState<string | null>(null);
   const [coords, setCoords] = useState<{ lat: number; long: number } | null>(null);
   const [summary, setSummary] = useState<string | null>(null);
   const [photoErrors, setPhotoErrors] = useState<string[]>([]);
@@ -158,9 +187,10 @@ export default function Report() {
       }
       // Files after the fields: the server reads the fields first.
       for (const p of photos) fd.append('photos', p.file, p.file.name);
+      if (video) fd.append('video', video, video.name);
       return postForm<{ receiptCode: string }>('/api/public/cases', fd);
     },
-    onMutate: () => { setSummary(null); setPhotoErrors([]); },
+    onMutate: () => { setSummary(null); setPhotoErrors([]); setVideoError(null); },
     onError: (e) => {
       const all = e instanceof ApiError ? e.problem.errors ?? [] : [];
       const photoProblems = all.filter((x) => x.path.startsWith('/body/photos/')).map((x) => {
@@ -169,8 +199,10 @@ export default function Report() {
         return t('cases.photo.named', { name, problem: t(reportProblem(x.path, x.message) ?? 'error.field') });
       });
       setPhotoErrors(photoProblems);
-      // Photo refusals are listed beside the photos; the others land on their fields.
-      form.setFields(formErrors(t, e, reportProblem).filter((f) => (f.name as unknown as (string | number)[])[0] !== 'photos'));
+      const videoProblemFound = all.find((x) => x.path.startsWith('/body/video'));
+      setVideoError(videoProblemFound ? t('cases.photo.named', { name: video?.name ?? 'video', problem: t(reportProblem(videoProblemFound.path, videoProblemFound.message) ?? 'error.field') }) : null);
+      // File refusals are listed beside the files; the others land on their fields.
+      form.setFields(formErrors(t, e, reportProblem).filter((f) => !['photos', 'video'].includes(String((f.name as unknown as (string | number)[])[0]))));
       const status = e instanceof ApiError ? e.status : -1;
       setSummary(all.length && status === 400 ? t('error.checkFields') : status === 413 ? t('cases.error.tooLarge') : friendlyError(t, e));
     },
@@ -215,6 +247,9 @@ export default function Report() {
         </Form.Item>
         <Form.Item label={t('cases.report.photos')}>
           <Photos photos={photos} setPhotos={setPhotos} serverErrors={photoErrors} />
+        </Form.Item>
+        <Form.Item label={t('cases.report.video')}>
+          <Video video={video} setVideo={setVideo} serverError={videoError} />
         </Form.Item>
         <Form.Item name="identity" label={t('cases.report.identity')}>
           <Radio.Group aria-label={t('cases.report.identity')} style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
