@@ -37,20 +37,35 @@ const VERSION_PATTERN = /^[1-9][0-9]{0,15}$/;
 const TIME_PATTERN = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$/;
 const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
 
-function validate(e: LedgerEntry): void {
+// Entries of one batch share their time: the last one checked and formatted is kept.
+let lastTime = Number.NaN;
+let lastIso = '';
+
+/** Checks an entry's fields; returns its time as the entry writes it. */
+function validate(e: LedgerEntry): string {
   if (!TYPE_PATTERN.test(e.type)) throw new EntryError(`bad record type ${JSON.stringify(e.type)}`);
   if (!ID_PATTERN.test(e.id)) throw new EntryError(`bad record id ${JSON.stringify(e.id)}`);
   if (!Number.isSafeInteger(e.version) || e.version < 1) throw new EntryError(`bad version ${e.version}`);
-  if (!(e.time instanceof Date) || Number.isNaN(e.time.getTime()) || !TIME_PATTERN.test(e.time.toISOString())) {
-    throw new EntryError('bad time (must be a valid Date in years 0000–9999)');
+  const t = e.time instanceof Date ? e.time.getTime() : Number.NaN;
+  if (t !== lastTime) {
+    const iso = Number.isNaN(t) ? '' : e.time.toISOString();
+    if (!TIME_PATTERN.test(iso)) throw new EntryError('bad time (must be a valid Date in years 0000–9999)');
+    lastTime = t;
+    lastIso = iso;
   }
   if (!DIGEST_PATTERN.test(e.digest)) throw new EntryError('digest must be 64 lowercase hex digits');
+  return lastIso;
+}
+
+/** The entry line as text (pure ASCII): what encodeEntry encodes, for writers that send text. */
+export function entryLine(e: LedgerEntry): string {
+  const time = validate(e);
+  return `${ENTRY_PREFIX} ${e.type} ${e.id} ${e.version} ${time} ${e.digest}\n`;
 }
 
 /** The entry line as UTF-8 bytes (pure ASCII in fact). */
 export function encodeEntry(e: LedgerEntry): Buffer {
-  validate(e);
-  return Buffer.from(`${ENTRY_PREFIX} ${e.type} ${e.id} ${e.version} ${e.time.toISOString()} ${e.digest}\n`, 'utf8');
+  return Buffer.from(entryLine(e), 'utf8');
 }
 
 /** Parses and validates an entry; accepts only the exact form encodeEntry produces. */

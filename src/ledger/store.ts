@@ -2,7 +2,7 @@
 // Everything above this file sees tiles and entries as bytes and never which driver it runs on.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/types.ts';
-import { encodeEntry, type LedgerEntry } from './entry.ts';
+import { entryLine, type LedgerEntry } from './entry.ts';
 import type { Hash } from './hash.ts';
 import { encodeEntryBundle, ENTRIES_LEVEL, type Tile, type TileBytes, type TileData, TILE_WIDTH, truncateTile, withInner } from './tiles.ts';
 import type { TileReader } from './tlog.ts';
@@ -27,7 +27,7 @@ const toBase64 = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset,
  */
 export async function appendToLedger(trx: Executor, entries: readonly LedgerEntry[]): Promise<void> {
   if (!entries.length) return;
-  const lines = entries.map((e) => encodeEntry(e).toString('latin1'));
+  const lines = entries.map(entryLine);
   await sql`
     insert into ledger_entries (entry, record_type, record_id, record_version)
     select convert_to(e, 'UTF8'), t, i, v

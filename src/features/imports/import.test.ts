@@ -6,7 +6,7 @@ import { writeStaffCsv, writeStaffXlsx, writeUnitsCsvChinese } from '../../../te
 import { verifyDatabase } from '../../ledger/verify-db.ts';
 import { generateDemoProvince } from '../demo/generator.ts';
 import * as repo from './repo.ts';
-import { executeJob, openJob } from './service.ts';
+import { executeJob, openJob, WORKER_MIN_ROWS } from './service.ts';
 
 let t: TestApp;
 let dir: string;
@@ -61,6 +61,13 @@ describe('bulk import of staff', () => {
     expect(done).toMatchObject({ status: 'completed', processed_rows: 10000, error_count: file.bad.length });
     expect(done.inserted + done.updated).toBe(file.good);
     expect((await staffCount()) - before).toBe(file.good);
+    // The first run sealed on the worker thread (over WORKER_MIN_ROWS rows): its ciphertexts decrypt
+    // here and its records agree with their ledger entries.
+    expect(10000).toBeGreaterThan(WORKER_MIN_ROWS);
+    const sample = await t.ctx.db.selectFrom('staff').select(['code', 'id_number_enc']).where('code', '=', 'R0000001').executeTakeFirstOrThrow();
+    expect(t.ctx.cipher.decrypt(sample.id_number_enc!)).toMatch(/^\d{17}[\dX]$/);
+    const report = await verifyDatabase(t.ctx);
+    expect(report.problems).toEqual([]);
   });
 
   it('reads XLSX with Chinese headers and labels', async () => {
@@ -118,6 +125,15 @@ describe('bulk import of staff', () => {
     const report = await verifyDatabase(t.ctx);
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
+  });
+
+  it('stops at a row that is not CSV, naming the row but not its text', async () => {
+    const file = path.join(dir, 'bad-quote.csv');
+    fs.writeFileSync(file, 'code,name,unitCode,level\nQ1,张三,U1,base\nQ2,李"四,U1,base\n');
+    const error = await importFile('staff', file).catch((err: unknown) => err);
+    expect(error).toMatchObject({ status: 400 });
+    expect((error as Error).message).toContain('row 3');
+    expect((error as Error).message).not.toContain('李');
   });
 
   it('refuses a file whose header lacks required columns', async () => {

@@ -2,11 +2,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { FieldCipher } from '../../lib/crypto.ts';
+import type { Sealer } from '../../lib/sealer.ts';
 import type { Scope } from '../auth/principal.ts';
 import type { BatchResult, Numbered } from '../registry/batch.ts';
 import { parseRegion, parseServiceItem, parseStaff, parseUnit, type Parsed } from '../registry/rules.ts';
 import { applyRegionBatch, applyServiceItemBatch, applyUnitBatch } from '../registry/service.ts';
-import { applyStaffBatch, sealStaff } from '../registry/staff-service.ts';
+import { applyStaffBatch, sealStaffBatch } from '../registry/staff-service.ts';
 import type { HeaderSpec } from './reader.ts';
 
 export const IMPORT_KINDS = ['regions', 'units', 'staff', 'services'] as const;
@@ -16,8 +17,11 @@ export interface KindSpec {
   header: HeaderSpec;
   batchSize: number;
   parse: (raw: Record<string, unknown>) => Parsed<any>;
-  /** Optional CPU-heavy step (encryption) run while reading, so it overlaps the previous batch's write. */
-  prepare?: (value: any, cipher: FieldCipher) => unknown;
+  /**
+   * Optional CPU-heavy step (encryption) for a batch of parsed values, through the job's sealer (a
+   * worker thread on big files), so it overlaps the reading of the next batch and the previous write.
+   */
+  prepareBatch?: (values: any[], sealer: Sealer) => Promise<unknown[]>;
   apply: (trx: Transaction<DB> | Kysely<DB>, deps: { cipher: FieldCipher; scope: Scope }, items: Numbered<any>[]) => Promise<BatchResult>;
   /** Fields whose values must be unique within one file (besides code). */
   uniqueFields: string[];
@@ -74,7 +78,7 @@ export const KINDS: Record<ImportKind, KindSpec> = {
     },
     batchSize: 4000, // 13 columns × 4,000 rows stays under PostgreSQL's 65,535 bind parameters
     parse: parseStaff,
-    prepare: (value, cipher) => sealStaff(cipher, value),
+    prepareBatch: (values, sealer) => sealStaffBatch(sealer, values),
     apply: (trx, d, items) => applyStaffBatch(trx, d.scope, items),
     uniqueFields: ['idNumber'],
   },

@@ -2,9 +2,9 @@
 // The format is recognised by content (XLSX is a ZIP), never by the file name.
 import fs from 'node:fs';
 import crypto from 'node:crypto';
-import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../lib/errors.ts';
+import { CsvSplitter, CsvSyntaxError } from './csv.ts';
 
 export interface SourceRow {
   /** Row number as a spreadsheet shows it: the header is row 1, the first data row is row 2. */
@@ -57,23 +57,34 @@ export function mapHeader(header: string[], spec: HeaderSpec): (string | null)[]
 
 function toRecord(columns: (string | null)[], cells: string[]): Record<string, string> {
   const values: Record<string, string> = {};
-  columns.forEach((field, i) => {
+  for (let i = 0; i < columns.length; i++) {
+    const field = columns[i];
     if (field) values[field] = (cells[i] ?? '').trim();
-  });
+  }
   return values;
 }
 
 async function* csvRows(file: string, spec: HeaderSpec): AsyncGenerator<SourceRow> {
-  const parser = fs.createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }));
+  const splitter = new CsvSplitter();
   let columns: (string | null)[] | null = null;
   let row = 1;
-  for await (const cells of parser as AsyncIterable<string[]>) {
-    if (!columns) {
-      columns = mapHeader(cells, spec);
-      continue;
+  const take = function* (records: string[][]): Generator<SourceRow> {
+    for (const cells of records) {
+      if (!columns) {
+        columns = mapHeader(cells, spec);
+        continue;
+      }
+      row++;
+      yield { row, values: toRecord(columns, cells) };
     }
-    row++;
-    yield { row, values: toRecord(columns, cells) };
+  };
+  try {
+    for await (const chunk of fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 })) yield* take(splitter.push(chunk as string));
+    yield* take(splitter.push('', true));
+  } catch (err) {
+    if (!(err instanceof CsvSyntaxError)) throw err;
+    // The reason only, never the text: a line may hold personal data.
+    throw new AppError(400, `The CSV file cannot be read at row ${err.records + 1}: ${err.message}`, { title: 'Validation Failed' });
   }
 }
 

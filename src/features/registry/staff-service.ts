@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { conflict, notFound, validationFailed, type FieldError } from '../../lib/errors.ts';
 import type { FieldCipher } from '../../lib/crypto.ts';
+import { sealValues, type Sealer, type SealPlan } from '../../lib/sealer.ts';
 import { maskIdNumber, maskPhone } from '../../lib/identity.ts';
 import { parseSort, type Page, type PageQuery } from '../../lib/pagination.ts';
 import { authorize, type Principal, type Scope } from '../auth/principal.ts';
@@ -97,22 +98,43 @@ export interface SealedStaff {
   fields: Pick<staffRepo.StaffRow, 'id_number_enc' | 'id_number_index' | 'phone_enc' | 'phone_index' | 'content_hmac'>;
 }
 
+// What sealing does with a staff row's values, in order (see SealPlan): encrypt the ID number, index
+// it, encrypt the phone, index it, and the keyed digest of the whole row's plaintext.
+const STAFF_PLAN: SealPlan = [null, 'id_number', null, 'phone', 'staff_row'];
+const STAFF_PLAN_WIDTH = STAFF_PLAN.length;
+
+function putSealValues(values: (string | null)[], at: number, input: StaffInput): void {
+  const digestOf = [input.code, input.name, input.unitCode, input.position, input.level, input.status, input.enteredOn, input.departedOn, input.idNumber, input.phone];
+  values[at] = input.idNumber || null;
+  values[at + 1] = input.idNumber || null;
+  values[at + 2] = input.phone || null;
+  values[at + 3] = input.phone || null;
+  values[at + 4] = JSON.stringify(digestOf);
+}
+
+function sealedFrom(input: StaffInput, sealed: (string | null)[], at: number): SealedStaff {
+  return {
+    input,
+    fields: { id_number_enc: sealed[at]!, id_number_index: sealed[at + 1]!, phone_enc: sealed[at + 2]!, phone_index: sealed[at + 3]!, content_hmac: sealed[at + 4]! },
+  };
+}
+
 /**
  * Encrypts and indexes the personal fields and computes the row's keyed content digest. Kept apart
  * from the database write so bulk imports can seal the next batch while the previous one is written.
  */
 export function sealStaff(cipher: FieldCipher, input: StaffInput): SealedStaff {
-  const digestOf = [input.code, input.name, input.unitCode, input.position, input.level, input.status, input.enteredOn, input.departedOn, input.idNumber, input.phone];
-  return {
-    input,
-    fields: {
-      id_number_enc: input.idNumber ? cipher.encrypt(input.idNumber).toString('base64') : null,
-      id_number_index: input.idNumber ? cipher.blindIndex('id_number', input.idNumber).toString('base64') : null,
-      phone_enc: input.phone ? cipher.encrypt(input.phone).toString('base64') : null,
-      phone_index: input.phone ? cipher.blindIndex('phone', input.phone).toString('base64') : null,
-      content_hmac: cipher.blindIndex('staff_row', JSON.stringify(digestOf)).toString('base64'),
-    },
-  };
+  const values: (string | null)[] = new Array(STAFF_PLAN_WIDTH);
+  putSealValues(values, 0, input);
+  return sealedFrom(input, sealValues(cipher, STAFF_PLAN, values), 0);
+}
+
+/** sealStaff for a batch, through a sealer (on bulk imports, a worker thread): the same fields. */
+export async function sealStaffBatch(sealer: Sealer, inputs: readonly StaffInput[]): Promise<SealedStaff[]> {
+  const values: (string | null)[] = new Array(inputs.length * STAFF_PLAN_WIDTH);
+  for (let i = 0; i < inputs.length; i++) putSealValues(values, i * STAFF_PLAN_WIDTH, inputs[i]!);
+  const sealed = await sealer.seal(STAFF_PLAN, values);
+  return inputs.map((input, i) => sealedFrom(input, sealed, i * STAFF_PLAN_WIDTH));
 }
 
 function toStaffRow({ input, fields }: SealedStaff, unitId: number): staffRepo.StaffRow {
