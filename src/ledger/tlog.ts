@@ -1,25 +1,14 @@
 // The Merkle log itself: appending entries, tree hashes, and RFC 9162 inclusion and consistency
 // proofs. Like Go's golang.org/x/mod/sumdb/tlog, a tree is described by the hashes of its complete
 // subtrees ("stored hashes", identified by level and index); unlike it, only the hashes at levels
-// 0, 8, 16, … are kept, packed in tiles, and the rest are recomputed from a tile on demand. That
-// makes storage exactly the published tiles (one source of truth) and a proof a handful of reads.
+// 0, 8, 16, … are kept, packed in tiles, and the rest are recomputed from a tile on demand (helped by
+// full tiles' inner hashes, levels 4, 12, …). That makes storage the published tiles (one source of
+// truth, plus the inner hashes derived from them) and a proof a handful of reads.
 import type { HashCache } from './hash-cache.ts';
 import { type Hash, HASH_SIZE, isPowerOfTwo, leafHash, nodeHash, shr, splitPoint } from './hash.ts';
 import {
-  ENTRIES_LEVEL,
-  encodeEntryBundle,
-  hashFromTile,
-  INNER_COUNT,
-  innerHashes,
-  levelCount,
-  locateHash,
-  type HashLocation,
-  type Tile,
-  type TileData,
-  TILE_HEIGHT,
-  TILE_WIDTH,
-  tileWidth,
-  truncateTile,
+  ENTRIES_LEVEL, encodeEntryBundle, hashFromTile, INNER_COUNT, innerHashes, levelCount, locateHash, type HashLocation,
+  type Tile, type TileData, TILE_HEIGHT, TILE_WIDTH, tileWidth, truncateTile,
 } from './tiles.ts';
 
 /** A stored hash: the root of the complete subtree over leaves index·2^level … (index+1)·2^level − 1. */
@@ -210,15 +199,11 @@ export async function appendEntries(store: TileReader, oldSize: number, entries:
     tiles.push(...cutTiles(ENTRIES_LEVEL, oldSize, entries, edgeData.get(ENTRIES_LEVEL), (items) => encodeEntryBundle(items)));
   }
   fresh.forEach((hashes, level) => {
+    // A full tile's inner hashes: those the merge computed are reused, the earlier part's are folded.
+    const first = shr(oldSize, TILE_HEIGHT * level + TILE_HEIGHT / 2);
+    const known = (t: TileData) => (k: number) => freshInner[level]?.[t.tile.index * INNER_COUNT + k - first];
     for (const t of cutTiles(level, levelCount(oldSize, level), hashes, edgeData.get(level), (items) => Buffer.concat(items))) {
-      if (t.tile.width === TILE_WIDTH) {
-        // Inner hashes the merge computed are reused; those of the part integrated earlier are folded.
-        const first = shr(oldSize, TILE_HEIGHT * level + TILE_HEIGHT / 2);
-        t.inner = innerHashes(t.data, (k) => {
-          const g = t.tile.index * INNER_COUNT + k - first;
-          return g >= 0 ? freshInner[level]?.[g] : undefined;
-        });
-      }
+      if (t.tile.width === TILE_WIDTH) t.inner = innerHashes(t.data, known(t));
       tiles.push(t);
     }
   });
