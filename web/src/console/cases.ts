@@ -43,6 +43,8 @@ export interface CaseDetail extends CaseItem {
 export const OPEN_STATUSES = ['submitted', 'accepted', 'assigned', 'investigating', 'extended'];
 export const CASE_STATUSES = ['submitted', 'accepted', 'rejected', 'assigned', 'investigating', 'extended', 'resolved', 'closed', 'merged'];
 export const CASE_CHANNELS = ['web', 'open311', 'letter', 'hotline', 'visit'];
+/** Conduct categories (作风问题类别), in the server's order. */
+export const CASE_CATEGORIES = ['indifference', 'buck_passing', 'extortion', 'inaction', 'selective_enforcement', 'data_fraud', 'formalism', 'other'];
 
 /** Which clock runs now: the first response (until accepted, rejected or answered), else 办结. */
 export function runningClock(c: Pick<CaseItem, 'deadline' | 'firstRespondedAt' | 'status'>): 'firstResponse' | 'resolve' | null {

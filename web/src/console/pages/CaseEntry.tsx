@@ -8,11 +8,11 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, ApiError, formErrors, friendlyError } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n/index.tsx';
+import { CASE_CATEGORIES } from '../cases.ts';
 import { label } from '../labels.ts';
 import { UnitPicker } from '../UnitPicker.tsx';
 
 const CHANNELS = ['letter', 'hotline', 'visit'] as const;
-const CATEGORIES = ['indifference', 'buck_passing', 'extortion', 'inaction', 'selective_enforcement', 'data_fraud', 'formalism', 'other'];
 
 interface Values {
   channel: (typeof CHANNELS)[number];
@@ -61,7 +61,7 @@ export function CaseEntry({ open, onClose }: { open: boolean; onClose: () => voi
             <Input.TextArea rows={4} maxLength={4000} showCount />
           </Form.Item>
           <Form.Item name="category" label={t('cases.field.category')} extra={t('cases.entry.categoryHelp')}>
-            <Select allowClear aria-label={t('cases.field.category')} options={CATEGORIES.map((c) => ({ value: c, label: label(t, 'cases.category', c) }))} />
+            <Select allowClear aria-label={t('cases.field.category')} options={CASE_CATEGORIES.map((c) => ({ value: c, label: label(t, 'cases.category', c) }))} />
           </Form.Item>
           <Form.Item name="subjectUnitCode" label={t('cases.field.unit')} extra={t('cases.entry.unitHelp')}>
             <UnitPicker aria-label={t('cases.field.unit')} />

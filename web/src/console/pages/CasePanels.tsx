@@ -8,10 +8,8 @@ import { Link } from 'react-router';
 import { api, formErrors, friendlyError, type Page } from '../../shared/api.ts';
 import { formatDateTime } from '../../shared/format.ts';
 import { useI18n } from '../../shared/i18n/index.tsx';
-import type { CaseDetail } from '../cases.ts';
+import { CASE_CATEGORIES, type CaseDetail } from '../cases.ts';
 import { label } from '../labels.ts';
-
-const CATEGORIES = ['indifference', 'buck_passing', 'extortion', 'inaction', 'selective_enforcement', 'data_fraud', 'formalism', 'other'];
 
 export function Classification({ c, canOverride, onDone }: { c: CaseDetail; canOverride: boolean; onDone: (d: CaseDetail) => void }) {
   const { t, locale } = useI18n();
@@ -40,7 +38,7 @@ export function Classification({ c, canOverride, onDone }: { c: CaseDetail; canO
         {canOverride && (
           <Space wrap>
             <Select aria-label={t('cases.class.override')} placeholder={t('cases.class.override')} style={{ width: 200 }} value={category} onChange={setCategory}
-              options={CATEGORIES.filter((x) => x !== k.code).map((x) => ({ value: x, label: label(t, 'cases.category', x) }))} />
+              options={CASE_CATEGORIES.filter((x) => x !== k.code).map((x) => ({ value: x, label: label(t, 'cases.category', x) }))} />
             <Button disabled={!category} loading={save.isPending} onClick={() => category && save.mutate(category)} data-testid="case-override">{t('cases.class.overrideSave')}</Button>
           </Space>
         )}

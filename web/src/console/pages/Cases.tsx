@@ -8,13 +8,11 @@ import { Link } from 'react-router';
 import { api, type Page } from '../../shared/api.ts';
 import { countdown, formatDateTime } from '../../shared/format.ts';
 import { useI18n } from '../../shared/i18n/index.tsx';
-import { CASE_CHANNELS, CASE_STATUSES, runningClock, type CaseItem } from '../cases.ts';
+import { CASE_CATEGORIES, CASE_CHANNELS, CASE_STATUSES, runningClock, type CaseItem } from '../cases.ts';
 import { label } from '../labels.ts';
 import { ErrorNotice, PageTitle } from '../paged.tsx';
 import { useMe } from '../session.ts';
 import { CaseEntry } from './CaseEntry.tsx';
-
-const CATEGORIES = ['indifference', 'buck_passing', 'extortion', 'inaction', 'selective_enforcement', 'data_fraud', 'formalism', 'other'];
 
 /** Re-renders every 30 s so countdowns move. */
 function useNow(ms = 30_000) {
@@ -72,7 +70,7 @@ export default function Cases() {
         <Select aria-label={t('cases.field.status')} allowClear placeholder={t('cases.queue.allStatuses')} style={{ width: 150 }} value={filters.status}
           onChange={(v) => set({ status: v })} options={CASE_STATUSES.map((s) => ({ value: s, label: label(t, 'cases.status', s) }))} />
         <Select aria-label={t('cases.field.category')} allowClear placeholder={t('cases.queue.allCategories')} style={{ width: 170 }} value={filters.category}
-          onChange={(v) => set({ category: v })} options={CATEGORIES.map((s) => ({ value: s, label: label(t, 'cases.category', s) }))} />
+          onChange={(v) => set({ category: v })} options={CASE_CATEGORIES.map((s) => ({ value: s, label: label(t, 'cases.category', s) }))} />
         <Select aria-label={t('cases.field.channel')} allowClear placeholder={t('cases.queue.allChannels')} style={{ width: 140 }} value={filters.channel}
           onChange={(v) => set({ channel: v })} options={CASE_CHANNELS.map((s) => ({ value: s, label: label(t, 'cases.channel', s) }))} />
         <label>
