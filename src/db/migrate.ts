@@ -12,6 +12,7 @@ import * as m0009 from './migrations/0009_evidence_batches.ts';
 import * as m0010 from './migrations/0010_ratings_handler.ts';
 import * as m0011 from './migrations/0011_ledger_inner_hashes.ts';
 import * as m0012 from './migrations/0012_evidence_batches_storage.ts';
+import * as m0013 from './migrations/0013_transactions_handler_partial.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_ratings_handler': m0010,
   '0011_ledger_inner_hashes': m0011,
   '0012_evidence_batches_storage': m0012,
+  '0013_transactions_handler_partial': m0013,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
