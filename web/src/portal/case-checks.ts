@@ -48,8 +48,7 @@ export function videoProblem(file: { name: string; size: number }, head: Uint8Ar
   return null;
 }
 
-/** "123456789012345678901234" → "1234 5678 9012 3456 7890 1234" (easier to copy by hand). */
-export const groupCode = (code: string) => code.replace(/\D/g, '').replace(/(\d{4})(?=\d)/g, '$1 ');
+export { groupCode } from '../shared/format.ts';
 /** What a person typed or pasted → the digits the server wants. */
 export const cleanCode = (typed: string) => typed.replace(/[\s-]/g, '');
 

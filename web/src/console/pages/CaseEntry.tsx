@@ -7,6 +7,7 @@ import { Alert, Button, Form, Input, Modal, Radio, Select, Switch, Typography } 
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, ApiError, formErrors, friendlyError } from '../../shared/api.ts';
+import { groupCode } from '../../shared/format.ts';
 import { useI18n } from '../../shared/i18n/index.tsx';
 import { CASE_CATEGORIES } from '../cases.ts';
 import { label } from '../labels.ts';
@@ -49,7 +50,7 @@ export function CaseEntry({ open, onClose }: { open: boolean; onClose: () => voi
     <>
       <Modal open={open && created !== null} title={t('cases.entry.doneTitle')} onCancel={close} footer={<Button type="primary" onClick={() => { const id = created!.id; close(); void navigate(`/cases/${id}`); }} data-testid="case-entry-open">{t('cases.entry.open')}</Button>}>
         <Typography.Paragraph>{t('cases.entry.receiptHelp')}</Typography.Paragraph>
-        {created && <Typography.Title level={4} copyable={{ text: created.receiptCode }} data-testid="case-entry-receipt">{created.receiptCode.replace(/(\d{4})(?=\d)/g, '$1 ')}</Typography.Title>}
+        {created && <Typography.Title level={4} copyable={{ text: created.receiptCode }} data-testid="case-entry-receipt">{groupCode(created.receiptCode)}</Typography.Title>}
       </Modal>
       <Modal open={open && created === null} forceRender title={t('cases.entry.title')} onCancel={close} okText={t('cases.entry.submit')} onOk={() => form.submit()} confirmLoading={enter.isPending} okButtonProps={{ 'data-testid': 'case-entry-submit' } as Record<string, string>}>
         {enter.isError && !(enter.error instanceof ApiError && enter.error.status === 400) && <Alert type="error" showIcon role="alert" message={friendlyError(t, enter.error)} style={{ marginBottom: 12 }} />}
