@@ -14,6 +14,7 @@ import { openPGlite, openPostgres, type Database } from '../../src/db/connection
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { loadDemo } from '../../src/features/demo/service.ts';
 import { executeJob, openJob } from '../../src/features/imports/service.ts';
+import { writersFor } from '../../src/features/ingest/pipeline.ts';
 import { FieldCipher } from '../../src/lib/crypto.ts';
 import { writeStaffCsv } from '../../test/helpers/files.ts';
 
@@ -82,7 +83,7 @@ async function freshDatabase(kind: 'pglite' | 'postgres'): Promise<{ database: D
 }
 
 async function timedImport(database: Database, serverCpu: ServerCpu) {
-  const deps = { db: database.db, cipher };
+  const deps = { db: database.db, cipher, writers: writersFor(database.kind) };
   const { job } = await openJob(deps, { kind: 'staff', file, fileName: 'staff.csv', keepFile: false, createdBy: null });
   const serverBefore = await serverCpu();
   const clientBefore = clientCpu();

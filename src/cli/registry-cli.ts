@@ -11,6 +11,7 @@ import { EVIDENCE_KINDS, importEvidenceFile } from '../features/ingest/cli.ts';
 import { importCalendarCsv } from '../features/calendar/service.ts';
 import * as importRepo from '../features/imports/repo.ts';
 import { checkKind, executeJob, jobView, openJob } from '../features/imports/service.ts';
+import { writersFor } from '../features/ingest/pipeline.ts';
 import { AppError } from '../lib/errors.ts';
 import { action, promptHidden, readStdin, withContext } from './runtime.ts';
 
@@ -56,7 +57,7 @@ export function registerRegistryCommands(program: Command) {
       }
       const kind = checkKind(kindArg);
       await withContext('probity import', async (ctx) => {
-        const deps = { db: ctx.db, cipher: ctx.cipher };
+        const deps = { db: ctx.db, cipher: ctx.cipher, writers: writersFor(ctx.database.kind) };
         const { job, resumed } = await openJob(deps, { kind, file, fileName: path.basename(file), keepFile: false, createdBy: null });
         if (resumed) process.stderr.write(`resuming import #${job.id} after row ${job.processed_rows}\n`);
         const bar = new cliProgress.SingleBar({ format: `${kind} [{bar}] {percentage}% | {value}/{total} rows | {eta}s left`, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000 }, cliProgress.Presets.shades_classic);

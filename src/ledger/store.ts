@@ -23,15 +23,19 @@ const toBase64 = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset,
 
 /**
  * Writes entries inside the caller's transaction, so a record and its entry commit together or not
- * at all. One statement whatever the count (arrays, not one parameter per value).
+ * at all. One statement and one parameter whatever the count: the lines joined, split again in SQL,
+ * and each line's type, id and version read from its own fields (entryLine checked that none holds a
+ * space or newline). node-postgres escapes a text[] parameter element by element, which was a tenth
+ * of the main thread's time on a bulk staff import (measured).
  */
 export async function appendToLedger(trx: Executor, entries: readonly LedgerEntry[]): Promise<void> {
   if (!entries.length) return;
-  const lines = entries.map(entryLine);
+  const text = entries.map(entryLine).join(''); // flat, not a rope the driver must flatten
   await sql`
     insert into ledger_entries (entry, record_type, record_id, record_version)
-    select convert_to(e, 'UTF8'), t, i, v
-    from unnest(${lines}::text[], ${entries.map((e) => e.type)}::text[], ${entries.map((e) => e.id)}::text[], ${entries.map((e) => e.version)}::int[]) as u(e, t, i, v)
+    select convert_to(e || chr(10), 'UTF8'), split_part(e, ' ', 2), split_part(e, ' ', 3), split_part(e, ' ', 4)::int
+    from unnest(string_to_array(left(${text}::text, -1), chr(10))) with ordinality as u(e, i)
+    order by i
   `.execute(trx);
 }
 

@@ -1,5 +1,5 @@
 // The handler index of service transactions covers only transactions that name a handler
-// (decision 100). Every query through it asks for given staff (handler_staff_id = any(…)), which
+// (decision 82). Every query through it asks for given staff (handler_staff_id = any(…)), which
 // never matches a null, and sources name a handler on about half of their transactions: the other
 // half cost an index insert each for nothing. In raw COPY of 200,000 transactions (half naming a
 // handler) the full index took about 0.45 s of the server's 3.6 s of CPU (bench/ingest README).

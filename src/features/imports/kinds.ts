@@ -25,6 +25,12 @@ export interface KindSpec {
   apply: (trx: Transaction<DB> | Kysely<DB>, deps: { cipher: FieldCipher; scope: Scope }, items: Numbered<any>[]) => Promise<BatchResult>;
   /** Fields whose values must be unique within one file (besides code). */
   uniqueFields: string[];
+  /**
+   * Whether a batch may be written while the one before it is still being written (ImportDeps.writers):
+   * true when no row refers to another row of the file (staff refer to units, not to each other;
+   * units and regions name parents that may be in an earlier batch).
+   */
+  concurrentBatches?: boolean;
 }
 
 const code = ['编码', '代码'];
@@ -81,6 +87,7 @@ export const KINDS: Record<ImportKind, KindSpec> = {
     prepareBatch: (values, sealer) => sealStaffBatch(sealer, values),
     apply: (trx, d, items) => applyStaffBatch(trx, d.scope, items),
     uniqueFields: ['idNumber'],
+    concurrentBatches: true,
   },
 };
 

@@ -25,15 +25,19 @@ export async function setTotal(db: Executor, id: number, total: number) {
   await db.updateTable('import_jobs').set({ total_rows: total, status: 'running', failure: null }).where('id', '=', id).execute();
 }
 
-/** Commits a batch's bookkeeping in the same transaction as its rows: the resume point can't drift. */
-export async function recordBatch(db: Executor, id: number, b: { processed: number; inserted: number; updated: number; unchanged: number; errors: RowError[] }) {
+/**
+ * Commits a batch's bookkeeping in the same transaction as its rows: the resume point can't drift.
+ * It moves from `from` (where the batch before left it) to `processed`; if it is anywhere else (the
+ * job is being run elsewhere too) the batch fails and rolls back.
+ */
+export async function recordBatch(db: Executor, id: number, b: { from: number; processed: number; inserted: number; updated: number; unchanged: number; errors: RowError[] }) {
   if (b.errors.length) {
     await db.insertInto('import_errors')
       .values(b.errors.map((e) => ({ job_id: id, row_number: e.row, field: e.field, reason: e.reason })))
       .onConflict((oc) => oc.columns(['job_id', 'row_number', 'field']).doNothing())
       .execute();
   }
-  await db.updateTable('import_jobs')
+  const moved = await db.updateTable('import_jobs')
     .set((eb) => ({
       processed_rows: b.processed,
       inserted: eb('inserted', '+', b.inserted),
@@ -42,7 +46,9 @@ export async function recordBatch(db: Executor, id: number, b: { processed: numb
       error_count: sql`(select count(distinct row_number) from import_errors where job_id = ${id})`,
     }))
     .where('id', '=', id)
-    .execute();
+    .where('processed_rows', '=', b.from)
+    .executeTakeFirst();
+  if (Number(moved.numUpdatedRows) !== 1) throw new Error(`import ${id}: its resume point is no longer at row ${b.from} (is it running elsewhere too?)`);
 }
 
 export async function finishJob(db: Executor, id: number, status: 'completed' | 'failed', failure: string | null) {

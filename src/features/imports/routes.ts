@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { PageQuery, pageOf } from '../../lib/pagination.ts';
+import { writersFor } from '../ingest/pipeline.ts';
 import { getJob, ImportRunner, listJobErrors } from './service.ts';
 
 const KindParams = Type.Object({ kind: Type.String({ description: 'regions | units | staff | services' }) });
@@ -22,7 +23,7 @@ const FILE_TYPES = ['text/csv', 'application/vnd.openxmlformats-officedocument.s
 
 export async function importRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
   const { ctx } = opts;
-  const deps = { db: ctx.db, cipher: ctx.cipher };
+  const deps = { db: ctx.db, cipher: ctx.cipher, writers: writersFor(ctx.database.kind) };
   const runner = new ImportRunner(deps, path.join(ctx.config.dataDir, 'uploads'), (err) => ctx.log.error({ err }, 'import job failed'));
   // The body is streamed to disk, so the usual JSON body limit does not apply here.
   app.addContentTypeParser(FILE_TYPES, { bodyLimit: 512 * 1024 * 1024 }, (_req, payload, done) => done(null, payload));

@@ -22,6 +22,12 @@ import * as repo from './repo.ts';
 export interface ImportDeps {
   db: Kysely<DB>;
   cipher: FieldCipher;
+  /**
+   * Batches written at once for kinds whose batches are independent (KindSpec.concurrentBatches):
+   * 1 on PGlite (one connection), 2 on PostgreSQL (writersFor), so the server works on the next
+   * batch while this thread finishes one and it commits. Batches still commit in file order.
+   */
+  writers?: number;
 }
 
 type Job = Selectable<ImportJobsTable>;
@@ -73,6 +79,8 @@ export const WORKER_MIN_ROWS = 5000;
 export async function executeJob(deps: ImportDeps, job: Job, file: string, scope: Scope, onProgress?: Progress): Promise<Job> {
   const spec = KINDS[job.kind as ImportKind];
   let sealer: Sealer | null = null;
+  const running = new Set<Promise<void>>();
+  let failure = null as { error: unknown } | null;
   try {
     const total = await countRows(file, spec.header);
     await repo.setTotal(deps.db, job.id, total);
@@ -81,10 +89,13 @@ export async function executeJob(deps: ImportDeps, job: Job, file: string, scope
     let index = 0;
     let batch: Numbered<unknown>[] = [];
     let errors: RowError[] = [];
-    // Three stages at once: this thread reads and checks a batch while the one before it is sealed
-    // (on the sealer's thread) and the one before that is written. Batches still commit in order,
-    // so the resume point always covers exactly the rows committed before it.
-    let inFlight: Promise<void> = Promise.resolve();
+    const writers = spec.concurrentBatches ? Math.max(1, deps.writers ?? 1) : 1;
+    // Stages at once: this thread reads and checks a batch while the one before it is sealed (on the
+    // sealer's thread) and up to `writers` before that are written. Batches commit in file order
+    // (each waits for the one before it to commit, see writeBatch), so the resume point always
+    // covers exactly the rows committed before it; after a failure no later batch commits.
+    let previous: Turn = doneTurn();
+    let expected = job.processed_rows;
     const flush = async () => {
       const items = batch;
       const bad = errors;
@@ -95,9 +106,21 @@ export async function executeJob(deps: ImportDeps, job: Job, file: string, scope
         ? spec.prepareBatch(items.map((i) => i.input), sealer!).then((inputs) => items.map((i, k) => ({ row: i.row, input: inputs[k] })))
         : Promise.resolve(items);
       prepared.catch(() => {}); // observed here, rethrown where it is awaited
-      await inFlight;
-      inFlight = prepared.then((ready) => writeBatch(deps, job.id, spec, scope, ready, bad, processed)).then(() => onProgress?.(processed, total));
-      inFlight.catch(() => {});
+      while (running.size >= writers) await Promise.race(running);
+      if (failure) throw failure.error;
+      const after = previous;
+      const turn = (previous = newTurn());
+      const from = expected;
+      expected = processed;
+      const run: Promise<void> = prepared
+        .then((ready) => writeBatch(deps, job.id, spec, scope, { items: ready, bad, from, processed }, after, () => failure !== null))
+        .then(() => onProgress?.(processed, total))
+        .then(turn.resolve, (error) => {
+          failure ??= { error };
+          turn.reject(error);
+        })
+        .finally(() => running.delete(run));
+      running.add(run);
     };
     onProgress?.(job.processed_rows, total);
     for await (const src of await readRows(file, spec.header)) {
@@ -111,7 +134,8 @@ export async function executeJob(deps: ImportDeps, job: Job, file: string, scope
       if (batch.length + errors.length >= spec.batchSize) await flush();
     }
     await flush();
-    await inFlight;
+    await Promise.all(running);
+    if (failure) throw failure.error;
     // The completed job (what was imported, from which file, with what result) is itself a record.
     return await deps.db.transaction().execute(async (trx) => {
       const done = await repo.finishJob(trx, job.id, 'completed', null);
@@ -119,6 +143,7 @@ export async function executeJob(deps: ImportDeps, job: Job, file: string, scope
       return done;
     });
   } catch (err) {
+    await Promise.allSettled(running); // batches in flight commit (in order) or roll back first
     const message = err instanceof AppError ? err.message : `stopped by an internal error: ${(err as Error).message}`;
     await repo.finishJob(deps.db, job.id, 'failed', message).catch(() => {});
     throw err;
@@ -127,15 +152,60 @@ export async function executeJob(deps: ImportDeps, job: Job, file: string, scope
   }
 }
 
-async function writeBatch(deps: ImportDeps, jobId: number, spec: KindSpec, scope: Scope, items: Numbered<unknown>[], bad: RowError[], processed: number) {
-  await deps.db.transaction().execute(async (trx) => {
-    const result = items.length ? await spec.apply(trx, { cipher: deps.cipher, scope }, items) : { changed: [], unchanged: 0, errors: [] };
-    await commitChanges(trx, result.changed);
-    const inserted = result.changed.filter((c) => c.inserted).length;
-    await repo.recordBatch(trx, jobId, {
-      processed, inserted, updated: result.changed.length - inserted, unchanged: result.unchanged, errors: mergeByField([...bad, ...result.errors]),
-    });
+/** One batch's place in the commit order: settled once it has committed (or failed). */
+interface Turn { done: boolean; settled: Promise<void>; resolve: () => void; reject: (err: unknown) => void }
+
+function newTurn(): Turn {
+  const turn = { done: false } as Turn;
+  turn.settled = new Promise<void>((resolve, reject) => {
+    turn.resolve = () => { turn.done = true; resolve(); };
+    turn.reject = (err) => { turn.done = true; reject(err); };
   });
+  turn.settled.catch(() => {}); // the batch that failed reports it
+  return turn;
+}
+
+function doneTurn(): Turn {
+  const turn = newTurn();
+  turn.resolve();
+  return turn;
+}
+
+/** Thrown to roll a batch back and write it again once the batch before it has committed. */
+class WriteAgain extends Error {}
+
+interface ReadyBatch { items: Numbered<unknown>[]; bad: RowError[]; from: number; processed: number }
+
+/**
+ * Writes one batch in one transaction: its rows, their ledger entries, its row errors and the resume
+ * point. With several writers the batch before may still be uncommitted while this one reads the
+ * database: it can only free a unique value (an ID number) this batch claims, never take one (the
+ * file's values are unique, claimUnique), so a batch refused such a value is written again after it.
+ * The resume point is written last, once the batch before has committed, and only if it still is
+ * where that batch left it: commits stay in file order, and a job run twice at once fails.
+ */
+async function writeBatch(deps: ImportDeps, jobId: number, spec: KindSpec, scope: Scope, b: ReadyBatch, after: Turn, failed: () => boolean) {
+  let alone = after.done;
+  for (;;) {
+    try {
+      await deps.db.transaction().execute(async (trx) => {
+        const result = b.items.length ? await spec.apply(trx, { cipher: deps.cipher, scope }, b.items) : { changed: [], unchanged: 0, errors: [] };
+        if (!alone && result.errors.some((e) => spec.uniqueFields.includes(e.field))) throw new WriteAgain();
+        await commitChanges(trx, result.changed);
+        await after.settled;
+        if (failed()) throw new Error('an earlier batch failed');
+        const inserted = result.changed.filter((c) => c.inserted).length;
+        await repo.recordBatch(trx, jobId, {
+          from: b.from, processed: b.processed, inserted, updated: result.changed.length - inserted, unchanged: result.unchanged, errors: mergeByField([...b.bad, ...result.errors]),
+        });
+      });
+      return;
+    } catch (err) {
+      if (!(err instanceof WriteAgain)) throw err;
+      await after.settled;
+      alone = true;
+    }
+  }
 }
 
 /** Records the row's unique values; returns an error when one was already seen in this file. */

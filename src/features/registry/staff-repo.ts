@@ -88,10 +88,12 @@ export interface WrittenStaff { id: number; code: string; version: number; inser
  * text escaped element by element, which was a tenth of the client's time on a bulk import (measured).
  */
 function packedBytes(values: readonly (string | null)[]) {
-  let out = '';
-  for (const v of values) out += ',' + (v ?? '');
-  // The leading comma keeps a one-row batch of null an element; it is sliced off again.
-  return sql`(string_to_array(${out}::text, ',', ''))[2:]`;
+  const parts: string[] = new Array(values.length + 1);
+  parts[0] = '';
+  for (let i = 0; i < values.length; i++) parts[i + 1] = values[i] ?? '';
+  // The leading comma keeps a one-row batch of null an element; it is sliced off again. Joined, so
+  // the driver gets a flat string, not a rope of 8,000 pieces to flatten before measuring it.
+  return sql`(string_to_array(${parts.join(',')}::text, ',', ''))[2:]`;
 }
 
 /**
@@ -151,11 +153,11 @@ export async function upsertStaff(db: Executor, rows: StaffRow[]): Promise<Writt
   return out;
 }
 
-/** Which of these ID-number indexes (base64) already belong to someone, and to which staff code. */
+/** Which of these ID-number indexes (base64) already belong to someone, and to which staff code. Sent as one comma-joined text (see packedBytes). */
 export async function ownersOfIdNumbers(db: Executor, indexes: string[]) {
   if (!indexes.length) return new Map<string, string>();
   const rows = await sql<{ code: string; idx: string }>`
     select code, encode(id_number_index, 'base64') as idx from staff
-    where id_number_index = any(array(select decode(x, 'base64') from unnest(${indexes}::text[]) as x))`.execute(db);
+    where id_number_index = any(array(select decode(x, 'base64') from unnest(string_to_array(${indexes.join(',')}::text, ',')) as x))`.execute(db);
   return new Map(rows.rows.map((r) => [r.idx, r.code]));
 }
