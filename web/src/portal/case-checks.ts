@@ -48,7 +48,7 @@ export function videoProblem(file: { name: string; size: number }, head: Uint8Ar
   return null;
 }
 
-export { groupCode } from '../shared/format.ts';
+export { groupCode } from '../shared/codes.ts';
 /** What a person typed or pasted → the digits the server wants. */
 export const cleanCode = (typed: string) => typed.replace(/[\s-]/g, '');
 

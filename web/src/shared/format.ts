@@ -23,6 +23,3 @@ export function countdown(t: Translate, deadline: string | null, now = Date.now(
   const span = days > 0 ? t('time.daysHours', { days, hours }) : hours > 0 ? t('time.hoursMinutes', { hours, minutes }) : t('time.minutes', { minutes });
   return ms >= 0 ? { text: t('time.dueIn', { span }), overdue: false } : { text: t('time.overdueBy', { span }), overdue: true };
 }
-
-/** A receipt code in groups of four: "123456789012345678901234" → "1234 5678 9012 3456 7890 1234" (easier to copy by hand). */
-export const groupCode = (code: string) => code.replace(/\D/g, '').replace(/(\d{4})(?=\d)/g, '$1 ');

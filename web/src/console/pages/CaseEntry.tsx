@@ -7,7 +7,7 @@ import { Alert, Button, Form, Input, Modal, Radio, Select, Switch, Typography } 
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, ApiError, formErrors, friendlyError } from '../../shared/api.ts';
-import { groupCode } from '../../shared/format.ts';
+import { groupCode } from '../../shared/codes.ts';
 import { useI18n } from '../../shared/i18n/index.tsx';
 import { CASE_CATEGORIES } from '../cases.ts';
 import { label } from '../labels.ts';
