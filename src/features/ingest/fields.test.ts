@@ -168,7 +168,7 @@ describe('resolving codes', () => {
 
 describe('content digests', () => {
   it('tell null from empty text and depend on field order and kind', async () => {
-    const { contentHash } = await import('./pipeline.ts');
+    const { contentHash } = await import('./batches.ts');
     expect(contentHash('k', { a: null })).not.toBe(contentHash('k', { a: '' }));
     expect(contentHash('k', { a: 'x', b: 1 })).toBe(contentHash('k', { a: 'x', b: 1 }));
     expect(contentHash('k', { a: 'x', b: 1 })).not.toBe(contentHash('j', { a: 'x', b: 1 }));
