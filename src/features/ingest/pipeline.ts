@@ -8,6 +8,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { FieldCipher } from '../../lib/crypto.ts';
 import type { Scope } from '../auth/principal.ts';
+import { unitRefInScope } from '../registry/scope.ts';
 import { batchesOf, codeDeriver, type Batch, type Resume } from './batches.ts';
 import type { EvidenceSpec, ItemRef, Refs, RowContext, ScopedRef } from './kinds.ts';
 import { nextEvidenceBatch, recordEvidenceBatch, recordLedger, type InsertedEvidence } from './ledger.ts';
@@ -206,7 +207,7 @@ export async function writeBatches(deps: IngestDeps, spec: EvidenceSpec, job: Jo
   const refs = new RefCache();
   const codeOf = codeDeriver(deps.cipher, opts.source.code);
   let derived: string | undefined; // the code the first stage derived for the record being built
-  const ctx: RowContext = { scope: opts.scope, refs, transactionCode: (externalId) => derived ?? codeOf(externalId) };
+  const ctx: RowContext = { inScope: (ref) => unitRefInScope(ref, opts.scope), refs, transactionCode: (externalId) => derived ?? codeOf(externalId) };
   let committed = resume.skipped + resume.ranges.reduce((n, r) => n + r.last - r.first + 1, 0);
   let lookFirst = true; // until a batch shows the records are new
 
