@@ -25,7 +25,7 @@ import { PGliteDialect } from '../../src/db/pglite-dialect.ts';
 import type { DB } from '../../src/db/types.ts';
 import { loadDemo } from '../../src/features/demo/service.ts';
 import { importEvidence } from '../../src/features/ingest/cli.ts';
-import { writersFor } from '../../src/features/ingest/pipeline.ts';
+import { readOnWorkerFor, writersFor } from '../../src/features/ingest/pipeline.ts';
 import { FieldCipher } from '../../src/lib/crypto.ts';
 import { writeTransactionsNdjson } from '../../test/helpers/ingest-files.ts';
 
@@ -37,7 +37,7 @@ const rows = Number(arg('rows', '1000000'));
 const runs = Number(arg('runs', '3'));
 const pgUrl = arg('pg');
 const only = arg('only');
-// --worker off|on: read and check on the main thread, or on a worker thread (default: as the CLI decides, by file size).
+// --worker off|on: read and check on the main thread, or on a worker thread (default: as the CLI decides: PGlite, by file size).
 const worker = arg('worker') === undefined ? undefined : arg('worker') === 'on';
 const STAFF = 2000;
 
@@ -169,7 +169,7 @@ async function freshPostgres(): Promise<Bench> {
 }
 
 async function ingest(bench: Bench, kind: 'pglite' | 'postgres') {
-  return measure(bench.meter, () => importEvidence({ db: bench.db, cipher, writers: writersFor(kind) }, 'transactions', file, { source: 'bench-platform', worker }));
+  return measure(bench.meter, () => importEvidence({ db: bench.db, cipher, writers: writersFor(kind), readOnWorker: readOnWorkerFor(kind) }, 'transactions', file, { source: 'bench-platform', worker }));
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -8,7 +8,7 @@ import type { AppContext } from '../../context.ts';
 import { fileSha256 } from '../imports/reader.ts';
 import { workerBatches } from './batches.ts';
 import { EVIDENCE_KIND_NAMES } from './kinds.ts';
-import { DEFAULT_BATCH, loadResume, runIngest, writeBatches, writersFor, type IngestDeps, type Job } from './pipeline.ts';
+import { DEFAULT_BATCH, loadResume, readOnWorkerFor, runIngest, writeBatches, writersFor, type IngestDeps, type Job } from './pipeline.ts';
 import { fileRecords, sniffEvidenceFile } from './reader.ts';
 import { RATINGS_HEADER, RATINGS_KIND, runRatingsIngest } from './ratings.ts';
 import * as repo from './repo.ts';
@@ -25,7 +25,7 @@ export interface EvidenceImportOptions {
   onBatch?: (lines: number) => void;
   /** Where the progress bar and notes go (default stderr). */
   stderr?: NodeJS.WritableStream;
-  /** Read and check on a worker thread (default: for NDJSON files of WORKER_MIN_BYTES or more). */
+  /** Read and check on a worker thread (default: deps.readOnWorker and an NDJSON file of WORKER_MIN_BYTES or more). */
   worker?: boolean;
 }
 
@@ -50,7 +50,7 @@ export async function importEvidence(deps: IngestDeps, kind: string, file: strin
   const committed = resume.skipped + resume.ranges.reduce((n, r) => n + r.last - r.first + 1, 0);
   const format = await sniffEvidenceFile(file);
   const ndjson = format === 'ndjson' || format === 'ndjson.gz';
-  const threaded = spec !== null && ndjson && (opts.worker ?? (await fs.promises.stat(file)).size >= WORKER_MIN_BYTES);
+  const threaded = spec !== null && ndjson && (opts.worker ?? (deps.readOnWorker === true && (await fs.promises.stat(file)).size >= WORKER_MIN_BYTES));
   let done: Job;
   if (threaded) {
     const feed = workerBatches(deps.cipher, { file, kind: spec.kind, resume, batchSize: DEFAULT_BATCH, sourceCode: source.code });
@@ -72,7 +72,7 @@ const progressTo = (bar: ((lines: number) => void) | undefined, onBatch: ((lines
 };
 
 export async function importEvidenceFile(ctx: AppContext, kind: string, file: string, opts: EvidenceImportOptions): Promise<void> {
-  const deps = { db: ctx.db, cipher: ctx.cipher, writers: writersFor(ctx.database.kind) };
+  const deps = { db: ctx.db, cipher: ctx.cipher, writers: writersFor(ctx.database.kind), readOnWorker: readOnWorkerFor(ctx.database.kind) };
   const err = opts.stderr ?? process.stderr;
   const started = Date.now();
   const bar = new cliProgress.SingleBar(

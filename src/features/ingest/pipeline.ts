@@ -21,10 +21,18 @@ export interface IngestDeps {
   cipher: FieldCipher;
   /** Batches written at once: 1 on PGlite (one connection), 2 on PostgreSQL (see writersFor). */
   writers?: number;
+  /** Big files are read and checked on a worker thread (PGlite; see readOnWorkerFor and decision 90). */
+  readOnWorker?: boolean;
 }
 
 /** Two writers on PostgreSQL keep the server busy while one batch commits (measured ×1.5 on 2 cores). */
 export const writersFor = (kind: 'pglite' | 'postgres') => (kind === 'postgres' ? 2 : 1);
+
+/**
+ * A reading thread pays where the database runs on this thread (PGlite) and a core would idle; on
+ * PostgreSQL the server already uses the second core and the worker's own cost made it slower (decision 90).
+ */
+export const readOnWorkerFor = (kind: 'pglite' | 'postgres') => kind === 'pglite';
 
 export type Job = Selectable<IngestJobsTable>;
 export type RowError = repo.RowError;
