@@ -3,7 +3,7 @@
 // job, read, check, resolve codes, write in batches), then ingested again (which must change
 // nothing), and beside it raw COPY of the same good rows into a same-shaped table in that database.
 //
-//   node bin/run-ts.mjs bench/ingest/run.ts [--rows 1000000] [--runs 3] [--pg postgres://...] [--only pglite|postgres] [--file F]
+//   node bin/run-ts.mjs bench/ingest/run.ts [--rows 1000000] [--runs 3] [--pg postgres://...] [--only pglite|postgres] [--file F] [--worker on|off]
 //
 // Without --pg only PGlite is measured. With --pg a fresh database is created on that server per run.
 // Besides wall-clock rates it prints the CPU time spent (this process, plus on PostgreSQL the server
@@ -25,7 +25,7 @@ import { PGliteDialect } from '../../src/db/pglite-dialect.ts';
 import type { DB } from '../../src/db/types.ts';
 import { loadDemo } from '../../src/features/demo/service.ts';
 import { importEvidence } from '../../src/features/ingest/cli.ts';
-import { writersFor } from '../../src/features/ingest/pipeline.ts';
+import { readOnWorkerFor, writersFor } from '../../src/features/ingest/pipeline.ts';
 import { FieldCipher } from '../../src/lib/crypto.ts';
 import { writeTransactionsNdjson } from '../../test/helpers/ingest-files.ts';
 
@@ -37,6 +37,8 @@ const rows = Number(arg('rows', '1000000'));
 const runs = Number(arg('runs', '3'));
 const pgUrl = arg('pg');
 const only = arg('only');
+// --worker off|on: read and check on the main thread, or on a worker thread (default: as the CLI decides: PGlite, by file size).
+const worker = arg('worker') === undefined ? undefined : arg('worker') === 'on';
 const STAFF = 2000;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'probity-bench-ingest-'));
@@ -54,17 +56,20 @@ const TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 const COLUMNS = 'source_id, external_id, transaction_code, service_item_id, unit_id, handler_staff_id, channel, status, accepted_at, completed_at, promised_days, content_hash';
 
 /** CPU seconds used so far: this process, plus (PostgreSQL) the live server processes of one database. */
-type CpuMeter = () => Promise<{ client: number; server: Map<number, number> }>;
+type CpuMeter = () => Promise<{ client: number; main: number; server: Map<number, number> }>;
 
 const clientCpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
 
-function procCpu(pid: number): number | undefined {
+/** CPU seconds of this process's main thread alone (on PGlite the database runs there), from /proc. */
+const mainThreadCpu = () => procCpu(process.pid, `/proc/self/task/${process.pid}/stat`) ?? 0;
+
+function procCpu(pid: number, file = `/proc/${pid}/stat`): number | undefined {
   try {
     // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = fs.readFileSync(file, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[11]) + Number(f[12])) / TICKS;
   } catch {
@@ -72,7 +77,7 @@ function procCpu(pid: number): number | undefined {
   }
 }
 
-interface Spent { seconds: number; client: number; server: number | null }
+interface Spent { seconds: number; client: number; main: number; server: number | null }
 
 async function measure<T>(meter: CpuMeter, fn: () => Promise<T>): Promise<T & { spent: Spent }> {
   const before = await meter();
@@ -85,7 +90,7 @@ async function measure<T>(meter: CpuMeter, fn: () => Promise<T>): Promise<T & { 
     server = 0;
     for (const [pid, cpu] of after.server) server += cpu - (before.server.get(pid) ?? 0);
   }
-  return { ...result, spent: { seconds, client: after.client - before.client, server } };
+  return { ...result, spent: { seconds, client: after.client - before.client, main: after.main - before.main, server } };
 }
 
 interface Bench {
@@ -103,7 +108,7 @@ async function freshPGlite(): Promise<Bench> {
   const client = new PGlite(path.join(dataDir, 'pgdata'));
   await client.waitReady;
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
-  const meter: CpuMeter = async () => ({ client: clientCpu(), server: new Map() }); // the database runs in this process
+  const meter: CpuMeter = async () => ({ client: clientCpu(), main: mainThreadCpu(), server: new Map() }); // the database runs in this process
   return {
     db,
     meter,
@@ -137,7 +142,7 @@ async function freshPostgres(): Promise<Bench> {
       const cpu = procCpu(pid);
       if (cpu !== undefined) server.set(pid, cpu);
     }
-    return { client: clientCpu(), server };
+    return { client: clientCpu(), main: mainThreadCpu(), server };
   };
   return {
     db: database.db,
@@ -164,13 +169,14 @@ async function freshPostgres(): Promise<Bench> {
 }
 
 async function ingest(bench: Bench, kind: 'pglite' | 'postgres') {
-  return measure(bench.meter, () => importEvidence({ db: bench.db, cipher, writers: writersFor(kind) }, 'transactions', file, { source: 'bench-platform' }));
+  return measure(bench.meter, () => importEvidence({ db: bench.db, cipher, writers: writersFor(kind), readOnWorker: readOnWorkerFor(kind) }, 'transactions', file, { source: 'bench-platform', worker }));
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const cpuOf = (s: Spent) => s.client + (s.server ?? 0);
 const cpuText = (s: Spent, n: number, unit: string) =>
-  `CPU ${s.server === null ? `${s.client.toFixed(1)} s` : `${s.client.toFixed(1)} s client + ${s.server.toFixed(1)} s server`} = ${(n / cpuOf(s)).toFixed(0)} ${unit} per CPU-second`;
+  `CPU ${s.server === null ? `${s.client.toFixed(1)} s` : `${s.client.toFixed(1)} s client + ${s.server.toFixed(1)} s server`} = ${(n / cpuOf(s)).toFixed(0)} ${unit} per CPU-second` +
+  `; main thread ${s.main.toFixed(1)} s`;
 const kinds = (pgUrl ? (['pglite', 'postgres'] as const) : (['pglite'] as const)).filter((k) => !only || k === only);
 
 for (const kind of kinds) {

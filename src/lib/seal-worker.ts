@@ -1,5 +1,6 @@
-// The sealing worker thread: its own FieldCipher from the data key it is given, sealing what the
-// main thread sends (see sealer.ts). Nothing is logged here: the values are personal data.
+// The sealing worker thread (started by workers.ts): its own FieldCipher from the data key it is
+// given, sealing what the main thread sends (see sealer.ts). Nothing is logged here: the values are
+// personal data.
 import { parentPort, workerData } from 'node:worker_threads';
 import { FieldCipher } from './crypto.ts';
 import { sealValues, type SealRequest } from './sealer.ts';

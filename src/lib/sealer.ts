@@ -2,8 +2,8 @@
 // big enough to pay for one. Sealing is the largest CPU cost of a staff import (two AES-GCM set-ups
 // and three HMACs a row); on its own thread it runs beside the reading and checking of the next
 // rows and the database's write of the previous batch (measured in bench/import).
-import { Worker } from 'node:worker_threads';
 import { dataKeyOf, type FieldCipher } from './crypto.ts';
+import { startWorker } from './workers.ts';
 
 /**
  * What to do with each value of a row, in order: null encrypts it (FieldCipher.encrypt), a string
@@ -42,7 +42,7 @@ export const inlineSealer = (cipher: FieldCipher): Sealer => ({
 
 /** Seals on a worker thread of its own, until closed. Requests are answered in order. */
 export function workerSealer(cipher: FieldCipher): Sealer {
-  const worker = new Worker(new URL('./seal-worker.mjs', import.meta.url), { workerData: { dataKey: dataKeyOf(cipher) } });
+  const worker = startWorker(new URL('./seal-worker.ts', import.meta.url), { dataKey: dataKeyOf(cipher) });
   const pending = new Map<number, { resolve: (v: (string | null)[]) => void; reject: (e: Error) => void }>();
   let next = 0;
   let failure: Error | null = null;

@@ -6,9 +6,10 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { AppContext } from '../../context.ts';
 import { fileSha256 } from '../imports/reader.ts';
+import { workerBatches } from './batches.ts';
 import { EVIDENCE_KIND_NAMES } from './kinds.ts';
-import { loadResume, runIngest, writersFor, type IngestDeps, type Job } from './pipeline.ts';
-import { fileRecords } from './reader.ts';
+import { DEFAULT_BATCH, loadResume, readOnWorkerFor, runIngest, writeBatches, writersFor, type IngestDeps, type Job } from './pipeline.ts';
+import { fileRecords, sniffEvidenceFile } from './reader.ts';
 import { RATINGS_HEADER, RATINGS_KIND, runRatingsIngest } from './ratings.ts';
 import * as repo from './repo.ts';
 import { checkKind, cliSource, summaryOf } from './service.ts';
@@ -24,7 +25,15 @@ export interface EvidenceImportOptions {
   onBatch?: (lines: number) => void;
   /** Where the progress bar and notes go (default stderr). */
   stderr?: NodeJS.WritableStream;
+  /** Read and check on a worker thread (default: deps.readOnWorker and an NDJSON file of WORKER_MIN_BYTES or more). */
+  worker?: boolean;
 }
+
+/**
+ * From this size an NDJSON file is read and checked on a worker thread while this thread writes
+ * (decision 83); below it, starting the thread costs more than it saves.
+ */
+export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
 
 /** Opens (or resumes) the job for this file and runs it to the end. */
 export async function importEvidence(deps: IngestDeps, kind: string, file: string, opts: EvidenceImportOptions = {}, progress?: (job: Job, committed: number, reading: () => { done: number; total: number }) => (lines: number) => void) {
@@ -39,20 +48,31 @@ export async function importEvidence(deps: IngestDeps, kind: string, file: strin
     : await repo.insertJob(deps.db, { kind: jobKind, source_id: source.id, mode, via: 'cli', file_name: path.basename(file), file_sha256: sha256, created_by: null, token_id: null });
   const resume = await loadResume(deps.db, job.id);
   const committed = resume.skipped + resume.ranges.reduce((n, r) => n + r.last - r.first + 1, 0);
-  const input = await fileRecords(file, spec?.header ?? RATINGS_HEADER, resume.skipped);
-  const bar = progress?.(job, committed, input.progress);
-  const onProgress = (lines: number) => {
-    bar?.(lines);
-    opts.onBatch?.(lines);
-  };
-  const done = spec
-    ? await runIngest(deps, spec, job, input.records, { scope: { kind: 'all' }, source, onProgress }, resume)
-    : await runRatingsIngest(deps.db, job, input.records, { cipher: deps.cipher, skipped: resume.skipped, onProgress });
-  return { job: done, resumedFrom: found ? committed : null, format: input.format };
+  const format = await sniffEvidenceFile(file);
+  const ndjson = format === 'ndjson' || format === 'ndjson.gz';
+  const threaded = spec !== null && ndjson && (opts.worker ?? (deps.readOnWorker === true && (await fs.promises.stat(file)).size >= WORKER_MIN_BYTES));
+  let done: Job;
+  if (threaded) {
+    const feed = workerBatches(deps.cipher, { file, kind: spec.kind, resume, batchSize: DEFAULT_BATCH, sourceCode: source.code });
+    const onProgress = progressTo(progress?.(job, committed, feed.progress), opts.onBatch);
+    done = await writeBatches(deps, spec, job, feed.batches, { scope: { kind: 'all' }, source, onProgress }, resume);
+  } else {
+    const input = await fileRecords(file, spec?.header ?? RATINGS_HEADER, resume.skipped);
+    const onProgress = progressTo(progress?.(job, committed, input.progress), opts.onBatch);
+    done = spec
+      ? await runIngest(deps, spec, job, input.records, { scope: { kind: 'all' }, source, onProgress }, resume)
+      : await runRatingsIngest(deps.db, job, input.records, { cipher: deps.cipher, skipped: resume.skipped, onProgress });
+  }
+  return { job: done, resumedFrom: found ? committed : null, format };
 }
 
+const progressTo = (bar: ((lines: number) => void) | undefined, onBatch: ((lines: number) => void) | undefined) => (lines: number) => {
+  bar?.(lines);
+  onBatch?.(lines);
+};
+
 export async function importEvidenceFile(ctx: AppContext, kind: string, file: string, opts: EvidenceImportOptions): Promise<void> {
-  const deps = { db: ctx.db, cipher: ctx.cipher, writers: writersFor(ctx.database.kind) };
+  const deps = { db: ctx.db, cipher: ctx.cipher, writers: writersFor(ctx.database.kind), readOnWorker: readOnWorkerFor(ctx.database.kind) };
   const err = opts.stderr ?? process.stderr;
   const started = Date.now();
   const bar = new cliProgress.SingleBar(

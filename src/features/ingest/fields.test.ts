@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FieldCipher } from '../../lib/crypto.ts';
+import type { Scope } from '../auth/principal.ts';
+import { unitRefInScope } from '../registry/scope.ts';
 import { crockford, derivedTransactionCode } from './codes.ts';
 import { parseDate, parseTimestamp, scrubSummary } from './fields.ts';
-import { EVIDENCE_SPECS, parseTransaction } from './kinds.ts';
+import { EVIDENCE_SPECS, parseTransaction, type ScopedRef } from './kinds.ts';
 
 describe('timestamps', () => {
   it('reads ISO 8601 with and without an offset; no offset means China Standard Time', () => {
@@ -144,7 +146,7 @@ describe('resolving codes', () => {
     item: (c: string) => (c === 'I1' ? { id: 10, unitId: 1, promisedDays: 5, path: '/1/', regionPath: '/9/' } : undefined),
     staff: () => undefined,
   };
-  const ctx = (scope: import('../auth/principal.ts').Scope) => ({ scope, refs, transactionCode: (id: string) => `DERIVED-${id}` });
+  const ctx = (scope: Scope) => ({ inScope: (ref: ScopedRef) => unitRefInScope(ref, scope), refs, transactionCode: (id: string) => `DERIVED-${id}` });
   const value = (extra: Record<string, unknown>) => {
     const p = parseTransaction({ externalId: 'E1', channel: 'window', acceptedAt: '2025-05-06 09:00', ...extra });
     if (!p.ok) throw new Error(JSON.stringify(p.errors));
@@ -168,7 +170,7 @@ describe('resolving codes', () => {
 
 describe('content digests', () => {
   it('tell null from empty text and depend on field order and kind', async () => {
-    const { contentHash } = await import('./pipeline.ts');
+    const { contentHash } = await import('./batches.ts');
     expect(contentHash('k', { a: null })).not.toBe(contentHash('k', { a: '' }));
     expect(contentHash('k', { a: 'x', b: 1 })).toBe(contentHash('k', { a: 'x', b: 1 }));
     expect(contentHash('k', { a: 'x', b: 1 })).not.toBe(contentHash('j', { a: 'x', b: 1 }));

@@ -1,14 +1,15 @@
 // The ingest engine shared by the HTTP stream and the CLI: records in, checked line by line, written
 // in batches. Each batch's rows, its ledger records, its refused lines and the job's resume point
 // commit in one transaction, so a crash loses nothing acknowledged and a retry doubles nothing.
+// Reading and checking (batches.ts) is the first stage, on this thread or on a worker thread.
 // Idempotent by (source, external id): the same content again is "unchanged", different content a
 // row error unless the job declares updates (mode upsert), which rewrite the row and bump its version.
-import crypto from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { FieldCipher } from '../../lib/crypto.ts';
 import type { Scope } from '../auth/principal.ts';
-import { derivedTransactionCode } from './codes.ts';
+import { unitRefInScope } from '../registry/scope.ts';
+import { batchesOf, codeDeriver, type Batch, type Resume } from './batches.ts';
 import type { EvidenceSpec, ItemRef, Refs, RowContext, ScopedRef } from './kinds.ts';
 import { nextEvidenceBatch, recordEvidenceBatch, recordLedger, type InsertedEvidence } from './ledger.ts';
 import type { RawRecord } from './reader.ts';
@@ -20,10 +21,18 @@ export interface IngestDeps {
   cipher: FieldCipher;
   /** Batches written at once: 1 on PGlite (one connection), 2 on PostgreSQL (see writersFor). */
   writers?: number;
+  /** Big files are read and checked on a worker thread (PGlite; see readOnWorkerFor and decision 83). */
+  readOnWorker?: boolean;
 }
 
 /** Two writers on PostgreSQL keep the server busy while one batch commits (measured ×1.5 on 2 cores). */
 export const writersFor = (kind: 'pglite' | 'postgres') => (kind === 'postgres' ? 2 : 1);
+
+/**
+ * A reading thread pays where the database runs on this thread (PGlite) and a core would idle; on
+ * PostgreSQL the server already uses the second core and the worker's own cost made it slower (decision 83).
+ */
+export const readOnWorkerFor = (kind: 'pglite' | 'postgres') => kind === 'pglite';
 
 export type Job = Selectable<IngestJobsTable>;
 export type RowError = repo.RowError;
@@ -67,12 +76,6 @@ class RefCache implements Refs {
   }
 }
 
-interface Pending {
-  line: number;
-  value: { externalId: string };
-  hash: string;
-}
-
 interface BatchOutcome {
   inserted: number;
   updated: number;
@@ -82,20 +85,6 @@ interface BatchOutcome {
   errors: RowError[];
   /** For the batch's ledger entry: rows inserted (with their values) and ids of rows updated. */
   ledger: { inserted: InsertedEvidence[]; updated: number[] };
-}
-
-/**
- * SHA-256 (hex) of the record as checked (codes, not database ids): what "the same content" means.
- * The kind, then each field's value in the order the kind's parser sets them, each after U+001F, null
- * as U+001E (checked values never contain either) — a third of the time of JSON.stringify.
- */
-export function contentHash(kind: string, value: object): string {
-  let text = kind;
-  for (const key in value) {
-    const v = (value as Record<string, unknown>)[key];
-    text += v === null || v === undefined ? '\u001f\u001e' : `\u001f${v as string | number}`;
-  }
-  return crypto.hash('sha256', text, 'hex');
 }
 
 function mergeByField(errors: RowError[]): RowError[] {
@@ -196,12 +185,7 @@ async function writeRows(trx: Transaction<DB>, spec: EvidenceSpec, job: Job, row
   return out;
 }
 
-export interface Resume {
-  /** Records the reader was asked to skip: the committed prefix 1..skipped. */
-  skipped: number;
-  /** Committed record ranges after that prefix (a job whose batches committed out of order). */
-  ranges: { first: number; last: number }[];
-}
+export type { Resume } from './batches.ts';
 
 /** Where a job stands: the committed prefix (for the reader to skip) and later committed ranges. */
 export async function loadResume(db: repo.Executor, jobId: number): Promise<Resume> {
@@ -213,26 +197,26 @@ export async function loadResume(db: repo.Executor, jobId: number): Promise<Resu
 
 const RETRYABLE = new Set(['40P01', '40001', '23505']); // deadlock, serialization failure, unique race
 
-interface Batch { first: number; last: number; items: Pending[]; errors: RowError[] }
-
 /**
  * Runs (or resumes) a job over a stream of records (those after resume.skipped) to its end and
- * returns the finished job row. Batches are runs of at most batchSize records cut at fixed record
- * numbers; up to `writers` of them are written at once (PostgreSQL: one connection each).
+ * returns the finished job row, reading and checking them on this thread.
  */
 export async function runIngest(deps: IngestDeps, spec: EvidenceSpec, job: Job, records: AsyncIterable<RawRecord[]>, opts: RunOptions, resume: Resume = { skipped: 0, ranges: [] }): Promise<Job> {
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH;
+  const batches = batchesOf(spec, records, { batchSize: opts.batchSize ?? DEFAULT_BATCH, resume, derive: codeDeriver(deps.cipher, opts.source.code) });
+  return writeBatches(deps, spec, job, batches, opts, resume);
+}
+
+/**
+ * Writes a job's batches (from batchesOf, on this thread or a worker's) to the end and returns the
+ * finished job row. Up to `writers` batches are written at once (PostgreSQL: one connection each).
+ */
+export async function writeBatches(deps: IngestDeps, spec: EvidenceSpec, job: Job, batches: AsyncIterable<Batch>, opts: RunOptions, resume: Resume): Promise<Job> {
   const writers = Math.max(1, deps.writers ?? 1);
   const refs = new RefCache();
-  const codeOf = (externalId: string) => derivedTransactionCode(deps.cipher, opts.source.code, externalId);
-  const ctx: RowContext = { scope: opts.scope, refs, transactionCode: codeOf };
-  const ranges = resume.ranges;
-  let rangeAt = 0;
-  const committedBefore = (n: number) => {
-    while (rangeAt < ranges.length && ranges[rangeAt]!.last < n) rangeAt++;
-    return rangeAt < ranges.length && ranges[rangeAt]!.first <= n;
-  };
-  let committed = resume.skipped + ranges.reduce((n, r) => n + r.last - r.first + 1, 0);
+  const codeOf = codeDeriver(deps.cipher, opts.source.code);
+  let derived: string | undefined; // the code the first stage derived for the record being built
+  const ctx: RowContext = { inScope: (ref) => unitRefInScope(ref, opts.scope), refs, transactionCode: (externalId) => derived ?? codeOf(externalId) };
+  let committed = resume.skipped + resume.ranges.reduce((n, r) => n + r.last - r.first + 1, 0);
   let lookFirst = true; // until a batch shows the records are new
 
   const write = async (b: Batch) => {
@@ -240,6 +224,7 @@ export async function runIngest(deps: IngestDeps, spec: EvidenceSpec, job: Job, 
     const rows: (repo.EvidenceRow & { line: number })[] = [];
     const bad = [...b.errors];
     for (const p of b.items) {
+      derived = p.code;
       const r = spec.toRow(p.value, ctx);
       if (r.ok) rows.push({ line: p.line, externalId: p.value.externalId, hash: p.hash, values: r.row });
       else for (const e of r.errors) bad.push({ line: p.line, field: e.path, reason: e.message });
@@ -268,11 +253,7 @@ export async function runIngest(deps: IngestDeps, spec: EvidenceSpec, job: Job, 
 
   const running = new Set<Promise<void>>();
   let failure: { error: unknown } | null = null;
-  let batch: Batch | null = null;
-  const flush = async () => {
-    const b = batch;
-    batch = null;
-    if (!b) return;
+  const flush = async (b: Batch) => {
     while (running.size >= writers) await Promise.race(running);
     if (failure) throw failure.error;
     const p: Promise<void> = write(b)
@@ -287,28 +268,8 @@ export async function runIngest(deps: IngestDeps, spec: EvidenceSpec, job: Job, 
     running.add(p);
   };
 
-  let index = resume.skipped;
   try {
-    for await (const chunk of records) {
-      for (const rec of chunk) {
-        index++;
-        if (committedBefore(index)) {
-          await flush(); // a batch never spans records an earlier run committed
-          continue;
-        }
-        batch ??= { first: index, last: index, items: [], errors: [] };
-        batch.last = index;
-        if (rec.error || !rec.values) {
-          batch.errors.push({ line: rec.line, field: rec.error?.field ?? '$', reason: rec.error?.reason ?? 'is empty' });
-        } else {
-          const parsed = spec.parse(rec.values);
-          if (parsed.ok) batch.items.push({ line: rec.line, value: parsed.value, hash: contentHash(spec.kind, parsed.value) });
-          else for (const e of parsed.errors) batch.errors.push({ line: rec.line, field: e.path, reason: e.message });
-        }
-        if (index % batchSize === 0) await flush();
-      }
-    }
-    await flush();
+    for await (const b of batches) await flush(b);
     await Promise.all(running);
     if (failure) throw (failure as { error: unknown }).error;
     // The completed job (which source sent what, with what result) is itself a record.

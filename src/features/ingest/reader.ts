@@ -4,7 +4,9 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { pipeline, Transform } from 'node:stream';
-import { readRows, countRows, type HeaderSpec } from '../imports/reader.ts';
+// CSV/XLSX readers are imported when needed: NDJSON is read on a worker thread too, where loading
+// exceljs would cost 0.5 s of CPU for nothing.
+import type { HeaderSpec } from '../imports/reader.ts';
 
 export interface RawRecord {
   /** NDJSON: the physical line number (1-based). CSV/XLSX: the row number a spreadsheet shows. */
@@ -156,6 +158,7 @@ export async function fileRecords(file: string, header: HeaderSpec, skip: number
     const bytes = format === 'ndjson.gz' ? pipeline(file$, tap, zlib.createGunzip(), () => {}) : pipeline(file$, tap, () => {});
     return { format, records: ndjsonRecords(bytes, { skip }), progress: () => ({ done, total }) };
   }
+  const { countRows, readRows } = await import('../imports/reader.ts');
   const total = await countRows(file, header);
   let done = 0;
   async function* rows(): AsyncGenerator<RawRecord[]> {
