@@ -17,6 +17,7 @@ import { executeJob, openJob } from '../../src/features/imports/service.ts';
 import { writersFor } from '../../src/features/ingest/pipeline.ts';
 import { FieldCipher } from '../../src/lib/crypto.ts';
 import { writeStaffCsv } from '../../test/helpers/files.ts';
+import { hostProbe } from '../lib/cpu.ts';
 
 const arg = (name: string, fallback?: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -109,7 +110,7 @@ const cpuText = (r: { client: number; main: number; server: number | null }) => 
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-console.log(`file: ${rows} rows (${made.good} good, ${made.bad.length} bad); machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}; load average ${load()}`);
+console.log(`file: ${rows} rows (${made.good} good, ${made.bad.length} bad); machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}; load average ${load()}; host probe ${hostProbe().toFixed(2)} s (lib/cpu.ts)`);
 const only = arg('only');
 for (const kind of (pgUrl ? (['pglite', 'postgres'] as const) : (['pglite'] as const)).filter((k) => !only || k === only)) {
   const first: number[] = [];

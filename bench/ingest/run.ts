@@ -28,6 +28,7 @@ import { importEvidence } from '../../src/features/ingest/cli.ts';
 import { readOnWorkerFor, writersFor } from '../../src/features/ingest/pipeline.ts';
 import { FieldCipher } from '../../src/lib/crypto.ts';
 import { writeTransactionsNdjson } from '../../test/helpers/ingest-files.ts';
+import { hostProbe } from '../lib/cpu.ts';
 
 const arg = (name: string, fallback?: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,7 +50,7 @@ const made = await writeTransactionsNdjson(file, rows, { badEvery: 200, prefix: 
 console.log(`file: ${rows} lines (${made.good} good, ${made.bad.length} bad), ${(fs.statSync(file).size / 1e6).toFixed(0)} MB, written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 // Other work on the machine shows in the load average: it is printed with every run.
-console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}; load average ${load()}`);
+console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}; load average ${load()}; host probe ${hostProbe().toFixed(2)} s (lib/cpu.ts)`);
 const cipher = new FieldCipher(crypto.randomBytes(32));
 const TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 
