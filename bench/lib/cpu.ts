@@ -47,7 +47,7 @@ export function cpuSince(serverPid: number, dbName: string, m: CpuMark, count: n
  * loop), best of three. The 2-core machine is a virtual one whose speed drifts with its host's other
  * tenants (bench/ingest README: the same raw COPY took half as long again one evening as two hours
  * before, on an idle machine). Benches print it beside their figures as a rough sign of that; it is
- * short, so it can miss a slow spell (it read 0.59 s once while the import bench ran at 0.6× its
+ * short, so it can miss a slow spell (it read 0.59 s once while the import bench ran at 0.82–0.91× its
  * earlier speed) — an A/B against older code at the same hour is the real check.
  */
 export function hostProbe(): number {
