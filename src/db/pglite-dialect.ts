@@ -27,6 +27,10 @@ class Mutex {
 // Dates stay 'YYYY-MM-DD' strings, as node-postgres is set to return them (see connection.ts).
 const DATE_OID = 1082;
 const PARSERS = { [DATE_OID]: (value: string) => value };
+// A text parameter given as bytes (params.ts) is sent as they are: PGlite's own text serializer
+// would decode them back into a string.
+const TEXT_OID = 25;
+const SERIALIZERS = { [TEXT_OID]: (value: unknown) => (value instanceof Uint8Array ? value : String(value)) as string };
 
 function lastOf<T>(results: T[]): T {
   const last = results[results.length - 1];
@@ -43,7 +47,7 @@ class PGliteConnection implements DatabaseConnection {
     const result =
       query.parameters.length === 0
         ? lastOf(await this.pg.exec(query.sql, { parsers: PARSERS }))
-        : await this.pg.query<R>(query.sql, query.parameters as unknown[], { parsers: PARSERS });
+        : await this.pg.query<R>(query.sql, query.parameters as unknown[], { parsers: PARSERS, serializers: SERIALIZERS });
     const affected = result.affectedRows;
     return {
       rows: result.rows as R[],

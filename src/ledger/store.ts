@@ -1,6 +1,7 @@
 // The ledger's SQL (its repository): entries, integration batches, tiles and the signed state.
 // Everything above this file sees tiles and entries as bytes and never which driver it runs on.
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { textBytes } from '../db/params.ts';
 import type { DB } from '../db/types.ts';
 import { entryLine, type LedgerEntry } from './entry.ts';
 import type { Hash } from './hash.ts';
@@ -34,7 +35,7 @@ export async function appendToLedger(trx: Executor, entries: readonly LedgerEntr
   await sql`
     insert into ledger_entries (entry, record_type, record_id, record_version)
     select convert_to(e || chr(10), 'UTF8'), split_part(e, ' ', 2), split_part(e, ' ', 3), split_part(e, ' ', 4)::int
-    from unnest(string_to_array(left(${text}::text, -1), chr(10))) with ordinality as u(e, i)
+    from unnest(string_to_array(left(${textBytes(text)}::text, -1), chr(10))) with ordinality as u(e, i)
     order by i
   `.execute(trx);
 }

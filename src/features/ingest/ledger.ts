@@ -5,6 +5,7 @@
 // `ledger_batch`. Written inside the batch's transaction, so rows and entry commit together.
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
+import { textBytes } from '../../db/params.ts';
 import { batchLine, entriesForStoredRows, entryForRow, loadRows, recordToLedger, type LedgerRow, type LedgerTypeDef } from '../../ledger/record-types.ts';
 import { appendToLedger } from '../../ledger/store.ts';
 import type { EvidenceSpec } from './kinds.ts';
@@ -143,7 +144,7 @@ export async function recordEvidenceBatch(
   // writing it, measured; decision 75).
   const stored = await sql<{ created_at: Date }>`
     insert into evidence_batches (id, record_type, job_id, rows)
-    values (${batch.id}, ${def.type}, ${batch.jobId}, string_to_array(${lines.join('\n')}::text, chr(10)))
+    values (${batch.id}, ${def.type}, ${batch.jobId}, string_to_array(${textBytes(lines.join('\n'))}::text, chr(10)))
     returning created_at`.execute(trx);
   const record = { id: batch.id, record_type: def.type, job_id: batch.jobId, rows: lines, created_at: stored.rows[0]!.created_at };
   await appendToLedger(trx, entriesForStoredRows(EVIDENCE_BATCH_TYPE, [record]));

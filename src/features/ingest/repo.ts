@@ -1,6 +1,7 @@
 // SQL of the ingest feature: sources, ingest jobs and their errors, code look-ups, and the generic
 // batch write of evidence rows (one array parameter per column with unnest, as upsertStaff does).
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { textBytes } from '../../db/params.ts';
 import type { DB } from '../../db/types.ts';
 import { offsetOf, type SortSpec } from '../../lib/pagination.ts';
 import type { EvidenceSpec, ItemRef, ScopedRef } from './kinds.ts';
@@ -157,7 +158,7 @@ const pack = (values: readonly unknown[]) => {
 /** The SQL array of a packed column (the leading separator keeps a single empty string an element). */
 function packed(values: readonly unknown[], type: string) {
   const base = type === 'epoch_ms' ? 'float8' : type;
-  return sql`(string_to_array(${pack(values)}::text, chr(31), chr(30)))[2:]::${sql.raw(base)}[]`;
+  return sql`(string_to_array(${textBytes(pack(values))}::text, chr(31), chr(30)))[2:]::${sql.raw(base)}[]`;
 }
 
 /** A column of the unnest alias v, converted to its stored type. */

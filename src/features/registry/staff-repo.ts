@@ -1,5 +1,6 @@
 // SQL for staff (政务人员). Personal fields arrive here already encrypted; this file never sees plaintext.
 import { sql } from 'kysely';
+import { textBytes } from '../../db/params.ts';
 import type { StaffLevel, StaffStatus } from '../../db/types.ts';
 import { offsetOf, type SortSpec } from '../../lib/pagination.ts';
 import type { Scope } from '../auth/principal.ts';
@@ -93,7 +94,7 @@ function packedBytes(values: readonly (string | null)[]) {
   for (let i = 0; i < values.length; i++) parts[i + 1] = values[i] ?? '';
   // The leading comma keeps a one-row batch of null an element; it is sliced off again. Joined, so
   // the driver gets a flat string, not a rope of 8,000 pieces to flatten before measuring it.
-  return sql`(string_to_array(${parts.join(',')}::text, ',', ''))[2:]`;
+  return sql`(string_to_array(${textBytes(parts.join(','))}::text, ',', ''))[2:]`;
 }
 
 /**
