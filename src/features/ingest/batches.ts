@@ -9,6 +9,9 @@ import { startWorker } from '../../lib/workers.ts';
 import { derivedTransactionCode } from './codes.ts';
 import type { EvidenceKind, EvidenceSpec } from './kinds.ts';
 import type { RawRecord } from './reader.ts';
+import type { LineDef } from './ledger-lines.ts';
+import type { PreparedBatch } from './prepare.ts';
+import type { FoundRefs, NeededCodes } from './refs.ts';
 import type { RowError } from './repo.ts';
 
 export interface Pending {
@@ -20,7 +23,14 @@ export interface Pending {
 }
 
 /** Records first..last of the job (a run cut at fixed record numbers): the checked ones and the refused lines. */
-export interface Batch { first: number; last: number; items: Pending[]; errors: RowError[] }
+export interface Batch {
+  first: number;
+  last: number;
+  items: Pending[];
+  errors: RowError[];
+  /** Its insert prepared on the reading worker, when the main thread asked for that (decision 85). */
+  prepared?: PreparedBatch;
+}
 
 export interface Resume {
   /** Records the reader was asked to skip: the committed prefix 1..skipped. */
@@ -116,16 +126,27 @@ export function packBatch(b: Batch): PackedBatch {
   return { first: b.first, last: b.last, keys, rows: JSON.stringify(rows), errors: b.errors };
 }
 
-export function unpackBatch(p: PackedBatch): Batch {
+/** The batch of a packed one; its records are unpacked when first asked for (a prepared batch may never need them). */
+export function unpackBatch(p: PackedBatch, prepared?: PreparedBatch): Batch {
+  let items: Pending[] | undefined;
+  return {
+    first: p.first, last: p.last, errors: p.errors, ...(prepared ? { prepared } : {}),
+    get items() {
+      items ??= unpackItems(p);
+      return items;
+    },
+  };
+}
+
+function unpackItems(p: PackedBatch): Pending[] {
   const keys = p.keys;
-  const items = (JSON.parse(p.rows) as unknown[][]).map((row): Pending => {
+  return (JSON.parse(p.rows) as unknown[][]).map((row): Pending => {
     const value: Record<string, unknown> = {};
     for (let j = 0; j < keys.length; j++) value[keys[j]!] = row[3 + j];
     const item: Pending = { line: row[0] as number, value: value as Pending['value'], hash: row[1] as string };
     if (row[2] !== null) item.code = row[2] as string;
     return item;
   });
-  return { first: p.first, last: p.last, items, errors: p.errors };
 }
 
 /** What the worker thread is started with (its workerData). */
@@ -138,10 +159,16 @@ export interface BatchWorkerData {
   dataKey: Uint8Array;
   /** Batches the worker may have sent that the main thread has not yet taken (the bounded queue). */
   ahead: number;
+  /** Set when the worker prepares inserts (decision 85): the job's source and the kind's ledger type. */
+  prepare?: { sourceId: number; def: LineDef };
 }
 
+/** From the main thread: a credit for one more batch (with ids when it should be prepared), or code look-ups. */
+export type BatchWorkerRequest = { take: true; ids: number[] | null } | { refs: FoundRefs };
+
 export type BatchWorkerMessage =
-  | { batch: PackedBatch; read: { done: number; total: number } }
+  | { batch: PackedBatch; prepared?: PreparedBatch; read: { done: number; total: number } }
+  | { need: NeededCodes }
   | { end: true }
   | { error: string; code?: string };
 
@@ -151,12 +178,21 @@ export interface BatchFeed {
   progress: () => { done: number; total: number };
 }
 
+/** What the main thread does for a worker that prepares inserts (decision 85). */
+export interface PrepareHooks {
+  /** Ids for the next batch the worker builds, or null when it should not prepare it (records may be known). */
+  ids: () => Promise<number[] | null>;
+  /** The registry records of codes the worker has not seen yet. */
+  refs: (needed: NeededCodes) => Promise<FoundRefs>;
+}
+
 /**
  * The batches of an evidence file, read and checked on a worker thread. At most `ahead` batches wait
  * for the main thread (the worker stops reading until one is taken). A failure in the worker ends
- * the iteration with its error; leaving the iteration early stops the worker.
+ * the iteration with its error; leaving the iteration early stops the worker. With `hooks` (and
+ * job.prepare) the worker also prepares the inserts of batches it is given ids for.
  */
-export function workerBatches(cipher: FieldCipher, job: Omit<BatchWorkerData, 'dataKey' | 'ahead'> & { ahead?: number }): BatchFeed {
+export function workerBatches(cipher: FieldCipher, job: Omit<BatchWorkerData, 'dataKey' | 'ahead'> & { ahead?: number }, hooks?: PrepareHooks): BatchFeed {
   let read = { done: 0, total: 0 };
   async function* feed(): AsyncGenerator<Batch> {
     const data: BatchWorkerData = { ...job, ahead: job.ahead ?? 2, dataKey: dataKeyOf(cipher) };
@@ -168,18 +204,27 @@ export function workerBatches(cipher: FieldCipher, job: Omit<BatchWorkerData, 'd
       wake?.();
       wake = null;
     };
-    worker.on('message', push);
+    const ask = (request: BatchWorkerRequest) => worker.postMessage(request);
+    const fail = (err: unknown) => push({ error: (err as Error).message });
+    worker.on('message', (m: BatchWorkerMessage) => {
+      // Look-ups are answered at once, beside the batches (the worker waits for them to go on).
+      if ('need' in m) hooks!.refs(m.need).then((refs) => ask({ refs }), fail);
+      else push(m);
+    });
     worker.on('error', (err) => push({ error: err.message }));
     worker.on('exit', (code) => push({ error: `the reading worker stopped (exit code ${code})` }));
+    // A credit is sent once its ids are drawn, without holding up the batch just taken.
+    const grant = () => (hooks ? hooks.ids().then((ids) => ask({ take: true, ids }), fail) : ask({ take: true, ids: null }));
     try {
       for (;;) {
         while (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
         const m = queue.shift()!;
         if ('end' in m) return;
         if ('error' in m) throw Object.assign(new Error(m.error), m.code ? { code: m.code } : {});
-        worker.postMessage('take');
+        if (!('batch' in m)) continue;
+        void grant();
         read = m.read;
-        yield unpackBatch(m.batch);
+        yield unpackBatch(m.batch, m.prepared);
       }
     } finally {
       await worker.terminate();

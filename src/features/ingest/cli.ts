@@ -8,9 +8,11 @@ import type { AppContext } from '../../context.ts';
 import { fileSha256 } from '../imports/reader.ts';
 import { workerBatches } from './batches.ts';
 import { EVIDENCE_KIND_NAMES } from './kinds.ts';
+import { lineDefFor } from './ledger.ts';
 import { DEFAULT_BATCH, loadResume, readOnWorkerFor, runIngest, writeBatches, writersFor, type IngestDeps, type Job } from './pipeline.ts';
 import { fileRecords, sniffEvidenceFile } from './reader.ts';
 import { RATINGS_HEADER, RATINGS_KIND, runRatingsIngest } from './ratings.ts';
+import type { NeededCodes } from './refs.ts';
 import * as repo from './repo.ts';
 import { checkKind, cliSource, summaryOf } from './service.ts';
 
@@ -27,6 +29,8 @@ export interface EvidenceImportOptions {
   stderr?: NodeJS.WritableStream;
   /** Read and check on a worker thread (default: deps.readOnWorker and an NDJSON file of WORKER_MIN_BYTES or more). */
   worker?: boolean;
+  /** Records per batch (default DEFAULT_BATCH; tests use small batches to have many). */
+  batchSize?: number;
 }
 
 /**
@@ -50,17 +54,28 @@ export async function importEvidence(deps: IngestDeps, kind: string, file: strin
   const committed = resume.skipped + resume.ranges.reduce((n, r) => n + r.last - r.first + 1, 0);
   const format = await sniffEvidenceFile(file);
   const ndjson = format === 'ndjson' || format === 'ndjson.gz';
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH;
   const threaded = spec !== null && ndjson && (opts.worker ?? (deps.readOnWorker === true && (await fs.promises.stat(file)).size >= WORKER_MIN_BYTES));
   let done: Job;
   if (threaded) {
-    const feed = workerBatches(deps.cipher, { file, kind: spec.kind, resume, batchSize: DEFAULT_BATCH, sourceCode: source.code });
+    // The worker also prepares inserts (decision 85) once batches show new records, for kinds whose
+    // ledger lines it can compute: it is given ids for those and asks here for the codes it meets.
+    const def = lineDefFor(spec);
+    const expectNew = { value: false };
+    const hooks = def ? {
+      ids: async () => (expectNew.value ? repo.reserveIds(deps.db, spec.table, batchSize) : null),
+      refs: (needed: NeededCodes) => repo.findRefs(deps.db, needed),
+    } : undefined;
+    const feed = workerBatches(deps.cipher, {
+      file, kind: spec.kind, resume, batchSize, sourceCode: source.code, ...(def ? { prepare: { sourceId: source.id, def } } : {}),
+    }, hooks);
     const onProgress = progressTo(progress?.(job, committed, feed.progress), opts.onBatch);
-    done = await writeBatches(deps, spec, job, feed.batches, { scope: { kind: 'all' }, source, onProgress }, resume);
+    done = await writeBatches(deps, spec, job, feed.batches, { scope: { kind: 'all' }, source, onProgress, expectNew }, resume);
   } else {
     const input = await fileRecords(file, spec?.header ?? RATINGS_HEADER, resume.skipped);
     const onProgress = progressTo(progress?.(job, committed, input.progress), opts.onBatch);
     done = spec
-      ? await runIngest(deps, spec, job, input.records, { scope: { kind: 'all' }, source, onProgress }, resume)
+      ? await runIngest(deps, spec, job, input.records, { scope: { kind: 'all' }, source, onProgress, batchSize }, resume)
       : await runRatingsIngest(deps.db, job, input.records, { cipher: deps.cipher, skipped: resume.skipped, onProgress });
   }
   return { job: done, resumedFrom: found ? committed : null, format };

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { batchLine, entryForRow } from '../../ledger/record-types.ts';
 import { EVIDENCE_SPECS } from './kinds.ts';
-import { insertedLines, packedInHand, storedForm, type InsertedEvidence } from './ledger.ts';
+import { insertedLines, storedForm } from './ledger.ts';
+import { packedInHand, type InsertedEvidence } from './ledger-lines.ts';
 import { EVIDENCE_LEDGER_TYPES } from './ledger-types.ts';
 
 const spec = EVIDENCE_SPECS.transactions;

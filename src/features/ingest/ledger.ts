@@ -3,13 +3,13 @@
 // (decision 55): the batch, stored in evidence_batches, lists "id:version:sha256" for every row
 // version it wrote — the digest a per-row entry would hold — and each row names its batch in
 // `ledger_batch`. Written inside the batch's transaction, so rows and entry commit together.
-import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { textBytes } from '../../db/params.ts';
 import { batchLine, entriesForStoredRows, entryForRow, loadRows, recordToLedger, type LedgerRow, type LedgerTypeDef } from '../../ledger/record-types.ts';
 import { appendToLedger } from '../../ledger/store.ts';
 import type { EvidenceSpec } from './kinds.ts';
 import { EVIDENCE_BATCH_TYPE, EVIDENCE_LEDGER_TYPES } from './ledger-types.ts';
+import { insertedLine, packedInHand, type InsertedEvidence, type LineDef } from './ledger-lines.ts';
 import type { EvidenceRow, Executor } from './repo.ts';
 
 export type EvidenceRecordType = keyof typeof EVIDENCE_LEDGER_TYPES;
@@ -38,9 +38,6 @@ export async function nextEvidenceBatch(trx: Executor): Promise<number> {
   return Number(r.rows[0]!.id);
 }
 
-/** A row this batch inserted, with the values it was written from and the transaction's time. */
-export interface InsertedEvidence { id: number; row: EvidenceRow; at: Date }
-
 const IN_HAND = new Set(['int', 'smallint', 'text', 'epoch_ms']);
 
 /**
@@ -61,66 +58,18 @@ export function storedForm(spec: EvidenceSpec, def: LedgerTypeDef, sourceId: num
   return row;
 }
 
-type Part = 'id' | 'source_id' | 'external_id' | 'content_hash' | 'version' | 'created_at' | 'updated_at' | { index: number; type: string };
-const FIXED = new Set<string>(['id', 'source_id', 'external_id', 'content_hash', 'version', 'created_at', 'updated_at']);
-const plans = new WeakMap<EvidenceSpec, Part[]>();
-
-/** Where each column of the kind's ledger type comes from in an inserted row, in declared order. */
-function planOf(spec: EvidenceSpec, def: LedgerTypeDef): Part[] {
-  let plan = plans.get(spec);
-  if (!plan) {
-    plan = def.columns.map((c): Part => {
-      if (FIXED.has(c)) return c as Part;
-      const index = spec.columns.findIndex(([name]) => name === c);
-      if (index < 0) throw new Error(`ledger: ${def.type} column ${c} is not written by ingest`);
-      return { index, type: spec.columns[index]![1] };
-    });
-    plans.set(spec, plan);
-  }
-  return plan;
-}
-
-const hasSeparator = (s: string) => s.indexOf('\u001f') >= 0 || s.indexOf('\u001e') >= 0 || !(s as string & { isWellFormed(): boolean }).isWellFormed();
-
-/**
- * packedRowText(def, storedForm(…)) written straight from the values in hand, without the row object
- * (17 computed keys a row, then read back by name: a third of the ledger's client time). Undefined
- * where a value needs the general path (a separator in a text, a time that is not whole milliseconds).
- */
-export function packedInHand(spec: EvidenceSpec, def: LedgerTypeDef, sourceId: number, r: InsertedEvidence): string | undefined {
-  let out = def.type;
-  for (const part of planOf(spec, def)) {
-    let s: string;
-    if (typeof part === 'object') {
-      const v = r.row.values[part.index];
-      if (v === null || v === undefined) s = '\u001e';
-      else if (part.type === 'text') {
-        s = String(v);
-        if (hasSeparator(s)) return undefined;
-      } else {
-        const n = Number(v);
-        if (!Number.isFinite(n) || (part.type === 'epoch_ms' && !Number.isInteger(n))) return undefined;
-        s = '' + n;
-      }
-    } else if (part === 'id') s = '' + r.id;
-    else if (part === 'source_id') s = '' + sourceId;
-    else if (part === 'external_id') {
-      s = r.row.externalId;
-      if (hasSeparator(s)) return undefined;
-    } else if (part === 'content_hash') s = Buffer.from(r.row.hash, 'hex').toString('base64');
-    else if (part === 'version') s = '1';
-    else s = '' + r.at.getTime();
-    out += '\u001f' + s;
-  }
-  return out;
+/** The ledger type of a kind whose lines can be computed from the values in hand (the reading worker's), else null. */
+export function lineDefFor(spec: EvidenceSpec): LineDef | null {
+  if (!spec.columns.every(([, type]) => IN_HAND.has(type))) return null;
+  const def = EVIDENCE_LEDGER_TYPES[spec.recordType as EvidenceRecordType];
+  return { type: def.type, columns: def.columns };
 }
 
 /** The batch line of each inserted row, from the values in hand. */
 export function insertedLines(spec: EvidenceSpec, def: LedgerTypeDef, batch: { id: number; sourceId: number }, inserted: readonly InsertedEvidence[]): { id: number; line: string }[] {
   return inserted.map((r) => {
     const packed = packedInHand(spec, def, batch.sourceId, r);
-    const digest = packed !== undefined ? crypto.hash('sha256', packed, 'hex') : entryForRow(def, storedForm(spec, def, batch.sourceId, batch.id, r)).digest;
-    return { id: r.id, line: `${r.id}:1:${digest}` };
+    return { id: r.id, line: packed !== undefined ? insertedLine(r.id, packed) : `${r.id}:1:${entryForRow(def, storedForm(spec, def, batch.sourceId, batch.id, r)).digest}` };
   });
 }
 
@@ -139,6 +88,15 @@ export async function recordEvidenceBatch(
   const rows = await loadRows(trx, def, readBack);
   const lines = [...(inHand ? insertedLines(spec, def, batch, inserted) : []), ...rows.map((row) => ({ id: row.id, line: batchLine(entryForRow(def, row)) }))]
     .sort((a, b) => a.id - b.id).map((x) => x.line);
+  await writeBatchEntry(trx, def, batch, lines);
+}
+
+/** The ledger entry of a batch whose lines (of inserted rows, in id order) were computed in advance (decision 85). */
+export async function recordPreparedBatch(trx: Executor, spec: EvidenceSpec, batch: { id: number; jobId: number }, lines: string[]): Promise<void> {
+  if (lines.length) await writeBatchEntry(trx, EVIDENCE_LEDGER_TYPES[spec.recordType as EvidenceRecordType], batch, lines);
+}
+
+async function writeBatchEntry(trx: Executor, def: LedgerTypeDef, batch: { id: number; jobId: number }, lines: string[]): Promise<void> {
   // One text parameter split in SQL: array parameters are slow to encode on PGlite (decision 28).
   // Only the time comes back: the record is in hand (parsing the returned list cost more than
   // writing it, measured; decision 75).

@@ -10,9 +10,12 @@ import type { FieldCipher } from '../../lib/crypto.ts';
 import type { Scope } from '../auth/principal.ts';
 import { unitRefInScope } from '../registry/scope.ts';
 import { batchesOf, codeDeriver, type Batch, type Resume } from './batches.ts';
-import type { EvidenceSpec, ItemRef, Refs, RowContext, ScopedRef } from './kinds.ts';
-import { nextEvidenceBatch, recordEvidenceBatch, recordLedger, type InsertedEvidence } from './ledger.ts';
+import type { EvidenceSpec, RowContext } from './kinds.ts';
+import { nextEvidenceBatch, recordEvidenceBatch, recordLedger, recordPreparedBatch } from './ledger.ts';
+import type { PreparedBatch } from './prepare.ts';
+import type { InsertedEvidence } from './ledger-lines.ts';
 import type { RawRecord } from './reader.ts';
+import { needsNothing, RefCache } from './refs.ts';
 import * as repo from './repo.ts';
 import type { IngestJobsTable } from './tables.ts';
 
@@ -45,35 +48,11 @@ export interface RunOptions {
   batchSize?: number;
   /** Called after each batch commits, with the number of records committed so far (a throw stops the job). */
   onProgress?: (lines: number) => void;
-}
-
-/** Code look-ups cached for the whole job: each code costs one query the first time it is seen. */
-class RefCache implements Refs {
-  private readonly units = new Map<string, ScopedRef | null>();
-  private readonly items = new Map<string, ItemRef | null>();
-  private readonly people = new Map<string, ScopedRef | null>();
-
-  unit(code: string) { return this.units.get(code) ?? undefined; }
-  item(code: string) { return this.items.get(code) ?? undefined; }
-  staff(code: string) { return this.people.get(code) ?? undefined; }
-
-  async load(db: repo.Executor, spec: EvidenceSpec, values: unknown[]) {
-    const want = { units: new Set<string>(), items: new Set<string>(), staff: new Set<string>() };
-    for (const v of values) {
-      const c = spec.codes(v);
-      for (const key of ['units', 'items', 'staff'] as const) for (const code of c[key] ?? []) if (code) want[key].add(code);
-    }
-    const missing = <T>(cache: Map<string, T | null>, codes: Set<string>) => [...codes].filter((c) => !cache.has(c));
-    const fill = <T>(cache: Map<string, T | null>, codes: string[], found: Map<string, T>) => {
-      for (const c of codes) cache.set(c, found.get(c) ?? null);
-    };
-    const u = missing(this.units, want.units);
-    const i = missing(this.items, want.items);
-    const s = missing(this.people, want.staff);
-    fill(this.units, u, await repo.unitsByCode(db, u));
-    fill(this.items, i, await repo.serviceItemsByCode(db, i));
-    fill(this.people, s, await repo.staffByCode(db, s));
-  }
+  /**
+   * Kept up to date with whether the next batches are expected to hold only new records: the
+   * reading worker prepares the inserts of those (decision 85).
+   */
+  expectNew?: { value: boolean };
 }
 
 interface BatchOutcome {
@@ -219,8 +198,29 @@ export async function writeBatches(deps: IngestDeps, spec: EvidenceSpec, job: Jo
   let committed = resume.skipped + resume.ranges.reduce((n, r) => n + r.last - r.first + 1, 0);
   let lookFirst = true; // until a batch shows the records are new
 
+  /** A batch whose insert the worker prepared: false, with nothing written, when a record was not new after all. */
+  const writePrepared = (b: Batch, p: PreparedBatch) =>
+    deps.db.transaction().execute(async (trx) => {
+      const ledgerBatch = p.count ? await nextEvidenceBatch(trx) : 0;
+      if (p.count && !(await repo.insertPrepared(trx, spec, job.source_id, p, ledgerBatch))) return false;
+      await recordPreparedBatch(trx, spec, { id: ledgerBatch, jobId: job.id }, p.lines);
+      const all = mergeByField([...b.errors, ...p.errors]).sort((x, y) => x.line - y.line);
+      await repo.recordBatch(trx, job.id, {
+        first: b.first, last: b.last, inserted: p.count, updated: 0, unchanged: 0, rejected: new Set(all.map((e) => e.line)).size, errors: all,
+      });
+      return true;
+    });
+
   const write = async (b: Batch) => {
-    await refs.load(deps.db, spec, b.items.map((p) => p.value));
+    if (b.prepared && !lookFirst) {
+      try {
+        if (await writePrepared(b, b.prepared)) return;
+      } catch (err) {
+        if (!RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
+      }
+    }
+    const needed = refs.missing(spec, b.items.map((p) => p.value));
+    if (!needsNothing(needed)) refs.fill(needed, await repo.findRefs(deps.db, needed));
     const rows: (repo.EvidenceRow & { line: number })[] = [];
     const bad = [...b.errors];
     for (const p of b.items) {
@@ -236,6 +236,7 @@ export async function writeBatches(deps: IngestDeps, spec: EvidenceSpec, job: Jo
           const ledgerBatch = rows.length ? await nextEvidenceBatch(trx) : 0;
           const o = await writeRows(trx, spec, job, rows, lookFirst, ledgerBatch);
           lookFirst = o.known > 0;
+          if (opts.expectNew) opts.expectNew.value = !lookFirst;
           const all = mergeByField([...bad, ...o.errors]).sort((x, y) => x.line - y.line);
           await recordEvidenceBatch(trx, spec, { id: ledgerBatch, jobId: job.id, sourceId: job.source_id }, o.ledger.inserted, o.ledger.updated);
           await repo.recordBatch(trx, job.id, {

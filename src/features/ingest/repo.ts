@@ -5,6 +5,8 @@ import { textBytes } from '../../db/params.ts';
 import type { DB } from '../../db/types.ts';
 import { offsetOf, type SortSpec } from '../../lib/pagination.ts';
 import type { EvidenceSpec, ItemRef, ScopedRef } from './kinds.ts';
+import { pack, SEP } from './packing.ts';
+import type { FoundRefs, NeededCodes } from './refs.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -138,28 +140,26 @@ export async function staffByCode(db: Executor, codes: string[]): Promise<Map<st
   return new Map(r.rows.map((x) => [x.code, { id: x.id, path: x.path, regionPath: x.region_path }]));
 }
 
+/** The registry records of these codes (a FoundRefs for the job's RefCache). */
+export async function findRefs(db: Executor, needed: NeededCodes): Promise<FoundRefs> {
+  const [units, items, staff] = [await unitsByCode(db, needed.units), await serviceItemsByCode(db, needed.items), await staffByCode(db, needed.staff)];
+  return { units: [...units], items: [...items], staff: [...staff] };
+}
+
 // ---- evidence rows ------------------------------------------------------------------------
 //
-// A batch travels as one text parameter per column, its values joined by U+001F with U+001E for
-// null, split again in SQL (string_to_array). Measured on 5,000-row batches: a third of the client
-// time of array parameters on node-postgres and far less on PGlite, whose array encoder is slow.
-// Checked values never hold these control characters: FieldReader.text replaces control characters,
-// codes and ids are refused with them, and times travel as numbers.
+// A batch travels as one text parameter per column (packing.ts), split again in SQL (string_to_array).
+// Measured on 5,000-row batches: a third of the client time of array parameters on node-postgres and
+// far less on PGlite, whose array encoder is slow.
 
-const SEP = '\u001f';
-const NUL = '\u001e';
-
-const pack = (values: readonly unknown[]) => {
-  let out = '';
-  for (const v of values) out += SEP + (v === null || v === undefined ? NUL : String(v));
-  return out;
-};
-
-/** The SQL array of a packed column (the leading separator keeps a single empty string an element). */
-function packed(values: readonly unknown[], type: string) {
+/** The SQL array of a packed column: its text (pack), as bytes (textBytes) or still a string. */
+function packedText(text: string | Uint8Array, type: string) {
   const base = type === 'epoch_ms' ? 'float8' : type;
-  return sql`(string_to_array(${textBytes(pack(values))}::text, chr(31), chr(30)))[2:]::${sql.raw(base)}[]`;
+  // The leading separator keeps a single empty string an element; [2:] drops the empty first.
+  return sql`(string_to_array(${typeof text === 'string' ? textBytes(text) : text}::text, chr(31), chr(30)))[2:]::${sql.raw(base)}[]`;
 }
+
+const packed = (values: readonly unknown[], type: string) => packedText(pack(values), type);
 
 /** A column of the unnest alias v, converted to its stored type. */
 const stored = (name: string, type: string) => (type === 'epoch_ms' ? sql`to_timestamp(v.${sql.ref(name)} / 1000)` : sql`v.${sql.ref(name)}`);
@@ -228,6 +228,55 @@ async function insertRows(db: Executor, spec: EvidenceSpec, sourceId: number, ro
   if (!ids || ext === null) return { rows: [], at };
   const externalIds = ext.split(SEP);
   return { rows: ids.split(',').map((id, i) => ({ id: Number(id), external_id: externalIds[i]! })), at };
+}
+
+/** A batch's insert prepared on the reading worker (decision 85): ids and times given, columns packed. */
+export interface PreparedRows {
+  /** created_at and updated_at of every row, epoch milliseconds. */
+  at: number;
+  count: number;
+  /** Packed texts as bytes: id, external_id, content hash (hex), then the kind's columns. */
+  columns: Uint8Array[];
+}
+
+/**
+ * Inserts a prepared batch, all rows new (no ON CONFLICT). False, with nothing written, when one is
+ * not new after all (stored meanwhile, or its transaction code is taken): the caller writes the
+ * batch the general way.
+ */
+export async function insertPrepared(db: Transaction<DB>, spec: EvidenceSpec, sourceId: number, p: PreparedRows, ledgerBatch: number): Promise<boolean> {
+  const cols = spec.columns.map(([c]) => c);
+  const names = sql.join(['id', 'source_id', 'external_id', 'content_hash', 'ledger_batch', 'created_at', 'updated_at', ...cols].map((c) => sql.ref(c)));
+  const types = ['bigint', 'text', 'text', ...spec.columns.map(([, type]) => type)];
+  const arrays = sql.join(p.columns.map((bytes, i) => packedText(bytes, types[i]!)));
+  const at = sql`to_timestamp(${p.at}::float8 / 1000)`;
+  await sql`savepoint ingest_insert`.execute(db);
+  try {
+    const result = await sql<{ n: number }>`
+      with ins as (
+        insert into ${sql.table(spec.table)} (${names})
+        select v.id, ${sourceId}::int, v.external_id, decode(v.hash, 'hex'), ${ledgerBatch}::bigint, ${at}, ${at}, ${sql.join(spec.columns.map(([c, type]) => stored(c, type)))}
+        from unnest(${arrays}) as v(id, external_id, hash, ${sql.join(cols.map((c) => sql.ref(c)))})
+        returning 1
+      )
+      select count(*)::int as n from ins`.execute(db);
+    if (result.rows[0]?.n !== p.count) throw new Error(`prepared insert wrote ${result.rows[0]?.n} rows, not ${p.count}`);
+    await sql`release savepoint ingest_insert`.execute(db);
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err;
+    await sql`rollback to savepoint ingest_insert`.execute(db);
+    return false;
+  }
+}
+
+/** n ids drawn from the table's id sequence, ascending (one nextval each: safe beside other writers). */
+export async function reserveIds(db: Executor, table: string, n: number): Promise<number[]> {
+  const result = await sql<{ ids: string }>`
+    with s as (select pg_get_serial_sequence(${table}, 'id')::regclass as seq)
+    select string_agg(id::text, ',' order by id) as ids
+    from (select nextval((select seq from s)) as id from generate_series(1, ${n}::int)) x`.execute(db);
+  return result.rows[0]!.ids.split(',').map(Number);
 }
 
 export interface StoredRow { id: number; hash: string; version: number; unique: string | null }

@@ -1,8 +1,11 @@
 // Evidence files read and checked on a worker thread (batches.ts, batch-worker.ts): the same rows,
 // codes, hashes and refusals as on the main thread; a crash and a resume lose and double nothing; a
-// failure inside the worker fails the job, keeping what was committed.
+// failure inside the worker fails the job, keeping what was committed. Once batches show new
+// records the worker also prepares their inserts and ledger lines (decision 85): the rows and the
+// ledger are what the general path writes, and a record that turns out stored is still caught.
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { writeTransactionsNdjson } from '../../../test/helpers/ingest-files.ts';
@@ -11,11 +14,14 @@ import { importEvidence } from './cli.ts';
 import { derivedTransactionCode } from './codes.ts';
 import { parseTransaction } from './kinds.ts';
 import * as repo from './repo.ts';
+import { integrateAll } from '../../ledger/integrator.ts';
+import { keygen } from '../../ledger/note.ts';
+import { verifyDatabase } from '../../ledger/verify-db.ts';
 
 let t: TestApp;
 let dir: string;
 beforeAll(async () => {
-  t = await startTestApp({ demoStaff: 0 });
+  t = await startTestApp({ demoStaff: 0, config: { ledgerKey: keygen('probity.local/ledger').signerKey } });
   dir = fs.mkdtempSync(path.join(t.config.dataDir, 'worker-'));
 });
 afterAll(async () => t?.close());
@@ -101,5 +107,53 @@ describe('a file read on a worker thread', () => {
     expect(job.lines).toBeGreaterThanOrEqual(5000);
     expect(job.lines % 5000).toBe(0);
     expect((await stored('G')).length).toBe(job.lines);
+  });
+});
+
+describe('inserts prepared on the worker', () => {
+  /** Batches of these rows created at the worker's time, before their transaction's (the general path's rows carry that). */
+  const preparedBatches = async (prefix: string) => (await sql<{ n: number }>`
+    select count(distinct t.ledger_batch)::int as n from service_transactions t join evidence_batches b on b.id = t.ledger_batch
+    where t.external_id like ${`${prefix}%`} and t.created_at < b.created_at`.execute(t.ctx.db)).rows[0]!.n;
+
+  it('write the rows and ledger lines the general path writes, once a batch has shown its records new', async () => {
+    const file = await writeTransactionsNdjson(path.join(dir, 'prep.ndjson'), 4000, { badEvery: 150, prefix: 'P' });
+    const { job } = await importEvidence(deps(), 'transactions', file.path, { worker: true, batchSize: 500 });
+    expect(job).toMatchObject({ status: 'completed', lines: 4000, inserted: file.good, rejected: file.bad.length });
+    const errors = await repo.listErrors(t.ctx.db, job.id, { page: 1, pageSize: 1000 });
+    expect(errors.items.map((e) => ({ line: e.line, field: e.field }))).toEqual(file.bad);
+    // 8 batches. The worker holds 2 before the first is written; the credits for the third and
+    // (when the first has not committed when the second is taken) the fourth are given before the
+    // first shows its records new. The rest are prepared.
+    expect(await preparedBatches('P')).toBeGreaterThanOrEqual(4);
+    const rows = await stored('P');
+    expect(rows).toHaveLength(file.good);
+    for (const row of rows.slice(0, 50)) expect(row.transaction_code).toMatch(/^[0-9A-Z-]+$/);
+
+    await integrateAll(t.ctx);
+    const report = await verifyDatabase(t.ctx);
+    expect(report.problems).toEqual([]);
+
+    // Again, on the worker: every record known, nothing prepared, nothing written.
+    const again = await importEvidence(deps(), 'transactions', file.path, { worker: true, batchSize: 500 });
+    expect(again.job).toMatchObject({ status: 'completed', inserted: 0, unchanged: file.good, rejected: file.bad.length });
+  });
+
+  it('a prepared batch that meets a stored record is written the general way', async () => {
+    const first = await writeTransactionsNdjson(path.join(dir, 'known.ndjson'), 100, { prefix: 'R' });
+    await importEvidence(deps(), 'transactions', first.path, { worker: false });
+    const file = await writeTransactionsNdjson(path.join(dir, 'mixed.ndjson'), 3000, { prefix: 'S' });
+    const lines = fs.readFileSync(file.path, 'utf8').trimEnd().split('\n');
+    const known = fs.readFileSync(first.path, 'utf8').split('\n')[7]!;
+    lines.splice(2700, 0, known); // line 2701, in the sixth batch of 500
+    fs.writeFileSync(file.path, lines.join('\n') + '\n');
+
+    const { job } = await importEvidence(deps(), 'transactions', file.path, { worker: true, batchSize: 500 });
+    expect(job).toMatchObject({ status: 'completed', lines: 3001, inserted: 3000, unchanged: 1, rejected: 0 });
+    expect(await stored('S')).toHaveLength(3000);
+    // The fifth batch at least was prepared; the sixth fell back, and after it the next batch looks first.
+    expect(await preparedBatches('S')).toBeGreaterThanOrEqual(1);
+    await integrateAll(t.ctx);
+    expect((await verifyDatabase(t.ctx)).problems).toEqual([]);
   });
 });
