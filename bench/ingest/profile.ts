@@ -15,7 +15,7 @@ import { openPGlite, openPostgres, type Database } from '../../src/db/connection
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { loadDemo } from '../../src/features/demo/service.ts';
 import { importEvidence } from '../../src/features/ingest/cli.ts';
-import { readOnWorkerFor, writersFor } from '../../src/features/ingest/pipeline.ts';
+import { ingestDepsFor } from '../../src/features/ingest/pipeline.ts';
 import { FieldCipher } from '../../src/lib/crypto.ts';
 import { writeTransactionsNdjson } from '../../test/helpers/ingest-files.ts';
 
@@ -59,7 +59,7 @@ session.connect();
 await session.post('Profiler.enable');
 await session.post('Profiler.start');
 const started = performance.now();
-const { job } = await importEvidence({ db: database.db, cipher, writers: writersFor(kind), readOnWorker: readOnWorkerFor(kind) }, 'transactions', file, { source: 'bench-platform' });
+const { job } = await importEvidence(ingestDepsFor(kind, database.db, cipher), 'transactions', file, { source: 'bench-platform' });
 const seconds = (performance.now() - started) / 1000;
 const { profile } = await session.post('Profiler.stop');
 fs.writeFileSync(out, JSON.stringify(profile));

@@ -25,7 +25,7 @@ import { PGliteDialect } from '../../src/db/pglite-dialect.ts';
 import type { DB } from '../../src/db/types.ts';
 import { loadDemo } from '../../src/features/demo/service.ts';
 import { importEvidence } from '../../src/features/ingest/cli.ts';
-import { readOnWorkerFor, writersFor } from '../../src/features/ingest/pipeline.ts';
+import { ingestDepsFor } from '../../src/features/ingest/pipeline.ts';
 import { FieldCipher } from '../../src/lib/crypto.ts';
 import { writeTransactionsNdjson } from '../../test/helpers/ingest-files.ts';
 import { hostProbe } from '../lib/cpu.ts';
@@ -170,7 +170,7 @@ async function freshPostgres(): Promise<Bench> {
 }
 
 async function ingest(bench: Bench, kind: 'pglite' | 'postgres') {
-  return measure(bench.meter, () => importEvidence({ db: bench.db, cipher, writers: writersFor(kind), readOnWorker: readOnWorkerFor(kind) }, 'transactions', file, { source: 'bench-platform', worker }));
+  return measure(bench.meter, () => importEvidence(ingestDepsFor(kind, bench.db, cipher), 'transactions', file, { source: 'bench-platform', worker }));
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

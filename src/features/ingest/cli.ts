@@ -9,7 +9,7 @@ import { fileSha256 } from '../imports/reader.ts';
 import { workerBatches } from './batches.ts';
 import { EVIDENCE_KIND_NAMES } from './kinds.ts';
 import { lineDefFor } from './ledger.ts';
-import { DEFAULT_BATCH, loadResume, readOnWorkerFor, runIngest, writeBatches, writersFor, type IngestDeps, type Job } from './pipeline.ts';
+import { DEFAULT_BATCH, ingestDepsFor, loadResume, runIngest, writeBatches, type IngestDeps, type Job } from './pipeline.ts';
 import { fileRecords, sniffEvidenceFile } from './reader.ts';
 import { RATINGS_HEADER, RATINGS_KIND, runRatingsIngest } from './ratings.ts';
 import type { NeededCodes } from './refs.ts';
@@ -63,7 +63,7 @@ export async function importEvidence(deps: IngestDeps, kind: string, file: strin
     const def = lineDefFor(spec);
     const expectNew = { value: false };
     const hooks = def ? {
-      ids: async () => (expectNew.value ? repo.reserveIds(deps.db, spec.table, batchSize) : null),
+      ids: async () => (expectNew.value ? repo.reserveIds(deps.db, spec.table, batchSize, deps.singleConnection === true) : null),
       refs: (needed: NeededCodes) => repo.findRefs(deps.db, needed),
     } : undefined;
     const feed = workerBatches(deps.cipher, {
@@ -87,7 +87,7 @@ const progressTo = (bar: ((lines: number) => void) | undefined, onBatch: ((lines
 };
 
 export async function importEvidenceFile(ctx: AppContext, kind: string, file: string, opts: EvidenceImportOptions): Promise<void> {
-  const deps = { db: ctx.db, cipher: ctx.cipher, writers: writersFor(ctx.database.kind), readOnWorker: readOnWorkerFor(ctx.database.kind) };
+  const deps = ingestDepsFor(ctx.database.kind, ctx.db, ctx.cipher);
   const err = opts.stderr ?? process.stderr;
   const started = Date.now();
   const bar = new cliProgress.SingleBar(

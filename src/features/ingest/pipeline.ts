@@ -26,6 +26,8 @@ export interface IngestDeps {
   writers?: number;
   /** Big files are read and checked on a worker thread (PGlite; see readOnWorkerFor and decision 83). */
   readOnWorker?: boolean;
+  /** One connection whose statements never interleave (PGlite): ids are drawn ahead in one jump (reserveIds). */
+  singleConnection?: boolean;
 }
 
 /** Two writers on PostgreSQL keep the server busy while one batch commits (measured ×1.5 on 2 cores). */
@@ -36,6 +38,11 @@ export const writersFor = (kind: 'pglite' | 'postgres') => (kind === 'postgres' 
  * PostgreSQL the server already uses the second core and the worker's own cost made it slower (decision 83).
  */
 export const readOnWorkerFor = (kind: 'pglite' | 'postgres') => kind === 'pglite';
+
+/** The deps of an ingest on this kind of database. */
+export const ingestDepsFor = (kind: 'pglite' | 'postgres', db: Kysely<DB>, cipher: FieldCipher): IngestDeps => ({
+  db, cipher, writers: writersFor(kind), readOnWorker: readOnWorkerFor(kind), singleConnection: kind === 'pglite',
+});
 
 export type Job = Selectable<IngestJobsTable>;
 export type RowError = repo.RowError;

@@ -270,8 +270,18 @@ export async function insertPrepared(db: Transaction<DB>, spec: EvidenceSpec, so
   }
 }
 
-/** n ids drawn from the table's id sequence, ascending (one nextval each: safe beside other writers). */
-export async function reserveIds(db: Executor, table: string, n: number): Promise<number[]> {
+/**
+ * n ids drawn from the table's id sequence, ascending. Beside other writers (PostgreSQL) one nextval
+ * each; `alone` (PGlite: one connection, one statement at a time) one jump of the sequence instead,
+ * which no other statement can interleave with (5,000 nextval calls cost PGlite's thread 5.7 ms, the
+ * jump 0.4 ms: 1.1 s per million rows, measured on 2 cores).
+ */
+export async function reserveIds(db: Executor, table: string, n: number, alone: boolean): Promise<number[]> {
+  if (alone) {
+    const r = await sql<{ last: string }>`select setval(pg_get_serial_sequence(${table}, 'id'), nextval(pg_get_serial_sequence(${table}, 'id')) + ${n - 1}::int) as last`.execute(db);
+    const last = Number(r.rows[0]!.last);
+    return Array.from({ length: n }, (_, i) => last - n + 1 + i);
+  }
   const result = await sql<{ ids: string }>`
     with s as (select pg_get_serial_sequence(${table}, 'id')::regclass as seq)
     select string_agg(id::text, ',' order by id) as ids

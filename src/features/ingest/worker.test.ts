@@ -111,6 +111,8 @@ describe('a file read on a worker thread', () => {
 });
 
 describe('inserts prepared on the worker', () => {
+  // As the CLI runs: on PGlite the ids are drawn in one jump of the sequence, on PostgreSQL one by one.
+  const prepDeps = () => ({ ...deps(), singleConnection: t.ctx.database.kind === 'pglite' });
   /** Batches of these rows created at the worker's time, before their transaction's (the general path's rows carry that). */
   const preparedBatches = async (prefix: string) => (await sql<{ n: number }>`
     select count(distinct t.ledger_batch)::int as n from service_transactions t join evidence_batches b on b.id = t.ledger_batch
@@ -118,7 +120,7 @@ describe('inserts prepared on the worker', () => {
 
   it('write the rows and ledger lines the general path writes, once a batch has shown its records new', async () => {
     const file = await writeTransactionsNdjson(path.join(dir, 'prep.ndjson'), 4000, { badEvery: 150, prefix: 'P' });
-    const { job } = await importEvidence(deps(), 'transactions', file.path, { worker: true, batchSize: 500 });
+    const { job } = await importEvidence(prepDeps(), 'transactions', file.path, { worker: true, batchSize: 500 });
     expect(job).toMatchObject({ status: 'completed', lines: 4000, inserted: file.good, rejected: file.bad.length });
     const errors = await repo.listErrors(t.ctx.db, job.id, { page: 1, pageSize: 1000 });
     expect(errors.items.map((e) => ({ line: e.line, field: e.field }))).toEqual(file.bad);
@@ -135,7 +137,7 @@ describe('inserts prepared on the worker', () => {
     expect(report.problems).toEqual([]);
 
     // Again, on the worker: every record known, nothing prepared, nothing written.
-    const again = await importEvidence(deps(), 'transactions', file.path, { worker: true, batchSize: 500 });
+    const again = await importEvidence(prepDeps(), 'transactions', file.path, { worker: true, batchSize: 500 });
     expect(again.job).toMatchObject({ status: 'completed', inserted: 0, unchanged: file.good, rejected: file.bad.length });
   });
 
@@ -148,7 +150,7 @@ describe('inserts prepared on the worker', () => {
     lines.splice(2700, 0, known); // line 2701, in the sixth batch of 500
     fs.writeFileSync(file.path, lines.join('\n') + '\n');
 
-    const { job } = await importEvidence(deps(), 'transactions', file.path, { worker: true, batchSize: 500 });
+    const { job } = await importEvidence(prepDeps(), 'transactions', file.path, { worker: true, batchSize: 500 });
     expect(job).toMatchObject({ status: 'completed', lines: 3001, inserted: 3000, unchanged: 1, rejected: 0 });
     expect(await stored('S')).toHaveLength(3000);
     // The fifth batch at least was prepared; the sixth fell back, and after it the next batch looks first.
