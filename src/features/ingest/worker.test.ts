@@ -141,6 +141,20 @@ describe('inserts prepared on the worker', () => {
     expect(again.job).toMatchObject({ status: 'completed', inserted: 0, unchanged: file.good, rejected: file.bad.length });
   });
 
+  it('a crash after prepared batches committed resumes without losing or doubling a line', async () => {
+    const file = await writeTransactionsNdjson(path.join(dir, 'prep-crash.ndjson'), 4000, { badEvery: 170, prefix: 'Q' });
+    let batches = 0;
+    const crash = () => { if (++batches === 6) throw new Error('power cut'); };
+    await expect(importEvidence(prepDeps(), 'transactions', file.path, { worker: true, batchSize: 500, onBatch: crash })).rejects.toThrow('power cut');
+    expect(await preparedBatches('Q')).toBeGreaterThanOrEqual(1);
+    const done = await importEvidence(prepDeps(), 'transactions', file.path, { worker: true, batchSize: 500 });
+    expect(done.resumedFrom).toBe(3000);
+    expect(done.job).toMatchObject({ status: 'completed', lines: 4000, inserted: file.good, unchanged: 0, rejected: file.bad.length });
+    expect(await stored('Q')).toHaveLength(file.good);
+    await integrateAll(t.ctx);
+    expect((await verifyDatabase(t.ctx)).problems).toEqual([]);
+  });
+
   it('a prepared batch that meets a stored record is written the general way', async () => {
     const first = await writeTransactionsNdjson(path.join(dir, 'known.ndjson'), 100, { prefix: 'R' });
     await importEvidence(deps(), 'transactions', first.path, { worker: false });
