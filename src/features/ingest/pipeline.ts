@@ -205,16 +205,21 @@ export async function writeBatches(deps: IngestDeps, spec: EvidenceSpec, job: Jo
   let committed = resume.skipped + resume.ranges.reduce((n, r) => n + r.last - r.first + 1, 0);
   let lookFirst = true; // until a batch shows the records are new
 
+  /** A batch's bookkeeping in its transaction: its counts and its refused lines, one error per line and field. */
+  const recordOutcome = (trx: Transaction<DB>, b: Batch, counts: { inserted: number; updated: number; unchanged: number }, errors: RowError[]) => {
+    const all = mergeByField(errors).sort((x, y) => x.line - y.line);
+    return repo.recordBatch(trx, job.id, {
+      first: b.first, last: b.last, inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, rejected: new Set(all.map((e) => e.line)).size, errors: all,
+    });
+  };
+
   /** A batch whose insert the worker prepared: false, with nothing written, when a record was not new after all. */
   const writePrepared = (b: Batch, p: PreparedBatch) =>
     deps.db.transaction().execute(async (trx) => {
       const ledgerBatch = p.count ? await nextEvidenceBatch(trx) : 0;
       if (p.count && !(await repo.insertPrepared(trx, spec, job.source_id, p, ledgerBatch))) return false;
       await recordPreparedBatch(trx, spec, { id: ledgerBatch, jobId: job.id }, p.lines);
-      const all = mergeByField([...b.errors, ...p.errors]).sort((x, y) => x.line - y.line);
-      await repo.recordBatch(trx, job.id, {
-        first: b.first, last: b.last, inserted: p.count, updated: 0, unchanged: 0, rejected: new Set(all.map((e) => e.line)).size, errors: all,
-      });
+      await recordOutcome(trx, b, { inserted: p.count, updated: 0, unchanged: 0 }, [...b.errors, ...p.errors]);
       return true;
     });
 
@@ -244,12 +249,8 @@ export async function writeBatches(deps: IngestDeps, spec: EvidenceSpec, job: Jo
           const o = await writeRows(trx, spec, job, rows, lookFirst, ledgerBatch);
           lookFirst = o.known > 0;
           if (opts.expectNew) opts.expectNew.value = !lookFirst;
-          const all = mergeByField([...bad, ...o.errors]).sort((x, y) => x.line - y.line);
           await recordEvidenceBatch(trx, spec, { id: ledgerBatch, jobId: job.id, sourceId: job.source_id }, o.ledger.inserted, o.ledger.updated);
-          await repo.recordBatch(trx, job.id, {
-            first: b.first, last: b.last, inserted: o.inserted, updated: o.updated, unchanged: o.unchanged,
-            rejected: new Set(all.map((e) => e.line)).size, errors: all,
-          });
+          await recordOutcome(trx, b, o, [...bad, ...o.errors]);
         });
         return;
       } catch (err) {
