@@ -197,9 +197,9 @@ export function workerBatches(cipher: FieldCipher, job: Omit<BatchWorkerData, 'd
   async function* feed(): AsyncGenerator<Batch> {
     const data: BatchWorkerData = { ...job, ahead: job.ahead ?? 2, dataKey: dataKeyOf(cipher) };
     const worker = startWorker(new URL('./batch-worker.ts', import.meta.url), data as unknown as Record<string, unknown>);
-    const queue: BatchWorkerMessage[] = [];
+    const queue: Exclude<BatchWorkerMessage, { need: NeededCodes }>[] = [];
     let wake: (() => void) | null = null;
-    const push = (m: BatchWorkerMessage) => {
+    const push = (m: (typeof queue)[number]) => {
       queue.push(m);
       wake?.();
       wake = null;
@@ -221,7 +221,6 @@ export function workerBatches(cipher: FieldCipher, job: Omit<BatchWorkerData, 'd
         const m = queue.shift()!;
         if ('end' in m) return;
         if ('error' in m) throw Object.assign(new Error(m.error), m.code ? { code: m.code } : {});
-        if (!('batch' in m)) continue;
         void grant();
         read = m.read;
         yield unpackBatch(m.batch, m.prepared);

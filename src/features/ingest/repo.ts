@@ -193,15 +193,20 @@ export interface Inserted { rows: { id: number; external_id: string }[]; at: Dat
  */
 export async function insertExpectedNew(db: Transaction<DB>, spec: EvidenceSpec, sourceId: number, rows: EvidenceRow[], ledgerBatch: number | null): Promise<Inserted> {
   if (!rows.length) return { rows: [], at: null };
+  return (await unlessTaken(db, () => insertRows(db, spec, sourceId, rows, false, ledgerBatch))) ?? insertNew(db, spec, sourceId, rows, ledgerBatch);
+}
+
+/** Runs `write` inside a savepoint: its result, or undefined with nothing written when it met a unique violation. */
+async function unlessTaken<T>(db: Transaction<DB>, write: () => Promise<T>): Promise<T | undefined> {
   await sql`savepoint ingest_insert`.execute(db);
   try {
-    const inserted = await insertRows(db, spec, sourceId, rows, false, ledgerBatch);
+    const result = await write();
     await sql`release savepoint ingest_insert`.execute(db);
-    return inserted;
+    return result;
   } catch (err) {
     if ((err as { code?: string }).code !== '23505') throw err;
     await sql`rollback to savepoint ingest_insert`.execute(db);
-    return insertNew(db, spec, sourceId, rows, ledgerBatch);
+    return undefined;
   }
 }
 
@@ -250,8 +255,7 @@ export async function insertPrepared(db: Transaction<DB>, spec: EvidenceSpec, so
   const types = ['bigint', 'text', 'text', ...spec.columns.map(([, type]) => type)];
   const arrays = sql.join(p.columns.map((bytes, i) => packedText(bytes, types[i]!)));
   const at = sql`to_timestamp(${p.at}::float8 / 1000)`;
-  await sql`savepoint ingest_insert`.execute(db);
-  try {
+  const written = await unlessTaken(db, async () => {
     const result = await sql<{ n: number }>`
       with ins as (
         insert into ${sql.table(spec.table)} (${names})
@@ -261,13 +265,9 @@ export async function insertPrepared(db: Transaction<DB>, spec: EvidenceSpec, so
       )
       select count(*)::int as n from ins`.execute(db);
     if (result.rows[0]?.n !== p.count) throw new Error(`prepared insert wrote ${result.rows[0]?.n} rows, not ${p.count}`);
-    await sql`release savepoint ingest_insert`.execute(db);
     return true;
-  } catch (err) {
-    if ((err as { code?: string }).code !== '23505') throw err;
-    await sql`rollback to savepoint ingest_insert`.execute(db);
-    return false;
-  }
+  });
+  return written ?? false;
 }
 
 /**
