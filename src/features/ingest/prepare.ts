@@ -7,8 +7,7 @@ import type { Batch } from './batches.ts';
 import type { EvidenceSpec, RowContext } from './kinds.ts';
 import { insertedLine, packedInHand, type LineDef } from './ledger-lines.ts';
 import { pack } from './packing.ts';
-import type { PreparedRows } from './repo.ts';
-import type { RowError } from './repo.ts';
+import type { PreparedRows, RowError } from './repo.ts';
 
 /** A prepared batch: its insert, the rows' ledger lines, and the lines refused while building rows. */
 export interface PreparedBatch extends PreparedRows {
