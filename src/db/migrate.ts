@@ -13,6 +13,8 @@ import * as m0010 from './migrations/0010_ratings_handler.ts';
 import * as m0011 from './migrations/0011_ledger_inner_hashes.ts';
 import * as m0012 from './migrations/0012_evidence_batches_storage.ts';
 import * as m0013 from './migrations/0013_transactions_handler_partial.ts';
+import * as m0014 from './migrations/0014_staff_unit_check.ts';
+import * as m0015 from './migrations/0015_ledger_lookup_collation.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -28,6 +30,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_ledger_inner_hashes': m0011,
   '0012_evidence_batches_storage': m0012,
   '0013_transactions_handler_partial': m0013,
+  '0014_staff_unit_check': m0014,
+  '0015_ledger_lookup_collation': m0015,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
