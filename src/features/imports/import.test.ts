@@ -112,7 +112,8 @@ describe('bulk import of staff', () => {
 
     const stored = await t.ctx.db.selectFrom('staff').select(['code', 'name', 'version', 'id_number_enc', 'phone_enc', 'phone_index'])
       .where('code', 'in', ['L0', 'L1', 'L2']).orderBy('code').execute();
-    expect(stored.map((r) => [r.code, r.version, r.id_number_enc === null, r.phone_index === null])).toEqual([['L0', 1, true, true], ['L1', 2, false, false], ['L2', 1, true, true]]);
+    expect(stored.map((r) => [r.code, r.version, r.id_number_enc === null, r.phone_enc === null])).toEqual([['L0', 1, true, true], ['L1', 2, false, false], ['L2', 1, true, true]]);
+    expect(stored.map((r) => r.phone_index)).toEqual([null, null, null]); // no phone blind index (decision 87)
     expect(t.ctx.cipher.decrypt(stored[1]!.id_number_enc!)).toBe(a!.idNumber);
     expect(t.ctx.cipher.decrypt(stored[1]!.phone_enc!)).toBe(a!.phone);
     const entries = await t.ctx.db.selectFrom('ledger_entries').select(['record_id', 'record_version'])
