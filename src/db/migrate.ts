@@ -15,6 +15,7 @@ import * as m0012 from './migrations/0012_evidence_batches_storage.ts';
 import * as m0013 from './migrations/0013_transactions_handler_partial.ts';
 import * as m0014 from './migrations/0014_staff_unit_check.ts';
 import * as m0015 from './migrations/0015_ledger_lookup_collation.ts';
+import * as m0016 from './migrations/0016_transactions_completed_indexes.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_transactions_handler_partial': m0013,
   '0014_staff_unit_check': m0014,
   '0015_ledger_lookup_collation': m0015,
+  '0016_transactions_completed_indexes': m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
