@@ -3,6 +3,8 @@
 # transactions (half naming a handler) copied into the table's shape with all indexes ("full"), with
 # the handler index partial ("partial"), without it ("nohandler") and with no secondary index
 # ("noidx"), ROUNDS times each, printing the backend's CPU seconds per COPY (from /proc).
+# The index set is that of migration 0013; migration 0016 (decision 88) has since keyed the unit
+# and handler indexes on completed_at of completed rows.
 #   bash bench/ingest/index-cost.sh postgres://postgres@127.0.0.1:55432/postgres [ROUNDS]
 # Runs on the machine that hosts the server (it reads the backend's /proc entry) and writes
 # /tmp/index-cost.copy as the postgres user's server does.
