@@ -19,24 +19,15 @@ afterAll(async () => database?.close());
 
 const staffRow = (code: string, unit: number) => ({ code, name: '张三', unit_id: unit, position: '', level: 'base' as const, status: 'active' as const, content_hmac: Buffer.from(code) });
 
-async function failure(run: () => Promise<unknown>) {
-  try {
-    await run();
-  } catch (err) {
-    return err as { code?: string; constraint?: string };
-  }
-  throw new Error('expected the statement to fail');
-}
-
 describe('staff units', () => {
   it('refuses a statement that inserts or updates staff onto a unit that does not exist, with the foreign key error', async () => {
-    const insert = await failure(() => database.db.insertInto('staff').values([staffRow('S1', unitId), staffRow('S2', unitId + 1000)]).execute());
-    expect(insert).toMatchObject({ code: '23503', constraint: 'staff_unit_id_fkey' });
+    await expect(database.db.insertInto('staff').values([staffRow('S1', unitId), staffRow('S2', unitId + 1000)]).execute())
+      .rejects.toMatchObject({ code: '23503', constraint: 'staff_unit_id_fkey' });
     expect(await database.db.selectFrom('staff').select('code').execute()).toEqual([]); // the whole statement, not only the bad row
 
     await database.db.insertInto('staff').values([staffRow('S1', unitId), staffRow('S2', unitId)]).execute();
-    const update = await failure(() => database.db.updateTable('staff').set({ unit_id: unitId + 1000 }).where('code', '=', 'S2').execute());
-    expect(update).toMatchObject({ code: '23503', constraint: 'staff_unit_id_fkey' });
+    await expect(database.db.updateTable('staff').set({ unit_id: unitId + 1000 }).where('code', '=', 'S2').execute())
+      .rejects.toMatchObject({ code: '23503', constraint: 'staff_unit_id_fkey' });
     await database.db.updateTable('staff').set({ position: '科长' }).where('code', '=', 'S2').execute();
     expect((await database.db.selectFrom('staff').select(['code', 'unit_id', 'position']).orderBy('code').execute()).map((r) => [r.code, r.unit_id, r.position]))
       .toEqual([['S1', unitId, ''], ['S2', unitId, '科长']]);
@@ -44,8 +35,8 @@ describe('staff units', () => {
 
   it('never deletes or truncates a unit, even one nothing refers to', async () => {
     const spare = await database.db.insertInto('units').values({ code: 'U2', name: '备用', category: 'window_service', region_id: regionId, path: '/2/' }).returning('id').executeTakeFirstOrThrow();
-    expect(await failure(() => database.db.deleteFrom('units').where('id', '=', spare.id).execute())).toMatchObject({ code: '23001' });
-    expect(await failure(() => sql`truncate units cascade`.execute(database.db))).toMatchObject({ code: '23001' });
+    await expect(database.db.deleteFrom('units').where('id', '=', spare.id).execute()).rejects.toMatchObject({ code: '23001' });
+    await expect(sql`truncate units cascade`.execute(database.db)).rejects.toMatchObject({ code: '23001' });
     expect(await database.db.selectFrom('units').select('code').where('id', '=', spare.id).executeTakeFirst()).toEqual({ code: 'U2' });
   });
 });
