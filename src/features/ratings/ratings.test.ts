@@ -1,5 +1,6 @@
 // Public ratings (好差评) through the HTTP API, bulk ratings from external systems, and the daily
 // default rating.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { insertTransactions } from '../../../test/helpers/transactions.ts';
@@ -249,5 +250,33 @@ describe('default rating', () => {
     expect((await applyDefaultRatings(t.ctx.db, now, { afterDays: 5, level: 1 })).rated).toBe(1); // DEF-NEW, completed 6 days ago
     const rects = await t.ctx.db.selectFrom('rectifications as k').innerJoin('ratings as r', 'r.id', 'k.rating_id').select('k.id').where('r.defaulted', '=', true).execute();
     expect(rects).toHaveLength(0);
+  });
+
+  it('after a run looks only at the window since its mark and at rows inserted since; a full run at everything', async () => {
+    const now = new Date();
+    const ago = (days: number) => new Date(now.getTime() - days * DAY);
+    const defaultedCodes = async () => (await t.ctx.db.selectFrom('ratings as r').innerJoin('service_transactions as s', 's.id', 'r.transaction_id')
+      .select('s.transaction_code').where('r.defaulted', '=', true).where('s.transaction_code', 'like', 'MARK-%').orderBy('s.transaction_code').execute()).map((r) => r.transaction_code);
+    // Written two hours ago (settled), completed long ago but reported as completed only after the next run.
+    const ids = await insertTransactions(t.ctx.db, [{ code: 'MARK-REPORTED-LATE', unitCode: UNIT, acceptedAt: ago(60), status: 'accepted' }]);
+    await sql`update service_transactions set created_at = ${ago(2 / 24)} where id = ${ids.get('MARK-REPORTED-LATE')!}`.execute(t.ctx.db);
+    await applyDefaultRatings(t.ctx.db, now, { afterDays: 7, level: 3 });
+    const mark = await t.ctx.db.selectFrom('meta').select('value').where('key', '=', 'ratings.default_scan').executeTakeFirstOrThrow();
+    expect(mark.value).toMatchObject({ idThrough: ids.get('MARK-REPORTED-LATE') });
+
+    await t.ctx.db.updateTable('service_transactions').set({ status: 'completed', completed_at: ago(50) }).where('id', '=', ids.get('MARK-REPORTED-LATE')!).execute();
+    await insertTransactions(t.ctx.db, [
+      { code: 'MARK-ARRIVED-LATE', unitCode: UNIT, acceptedAt: ago(100), completedAt: ago(90) }, // a new row, completed long ago
+      { code: 'MARK-IN-WINDOW', unitCode: UNIT, acceptedAt: ago(10), completedAt: ago(8) },
+      { code: 'MARK-NOT-DUE', unitCode: UNIT, acceptedAt: ago(10), completedAt: ago(2) },
+    ]);
+    expect((await applyDefaultRatings(t.ctx.db, now, { afterDays: 7, level: 3 })).rated).toBe(2);
+    expect(await defaultedCodes()).toEqual(['MARK-ARRIVED-LATE', 'MARK-IN-WINDOW']);
+
+    const admin = await t.login('admin');
+    const res = await t.app.inject({ method: 'POST', url: '/api/ratings/default-run', payload: { full: true }, headers: { cookie: admin } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ rated: 1, full: true });
+    expect(await defaultedCodes()).toEqual(['MARK-ARRIVED-LATE', 'MARK-IN-WINDOW', 'MARK-REPORTED-LATE']);
   });
 });

@@ -3,6 +3,7 @@
 // 0003), which has exactly the semantics of the calendar's addWorkingDays.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
+import { DEFAULT_SCAN_KEY, type DefaultScan, type DefaultScanMark } from './default-scan.ts';
 import type { RatingChannel, RatingOrigin } from './tables.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
@@ -108,24 +109,57 @@ export async function ratingsByCode(db: Executor, codes: readonly string[]): Pro
 
 // ---- default ratings -----------------------------------------------------------------------------
 
+/** Which completed transactions a default-rating statement looks at (default-scan.ts). */
+function defaultScanFilter(scan: DefaultScan) {
+  const byCompletion = sql`order by t.completed_at, t.id`;
+  switch (scan.kind) {
+    case 'all':
+      return { where: sql`t.completed_at <= ${scan.upTo}`, order: byCompletion };
+    case 'window':
+      return { where: sql`t.completed_at > ${scan.after} and t.completed_at <= ${scan.upTo}`, order: byCompletion };
+    case 'late':
+      return { where: sql`t.id > ${scan.idAbove} and t.completed_at <= ${scan.upTo}`, order: sql`order by t.id` };
+  }
+}
+
 /**
- * Rates up to `limit` completed transactions that have had no rating for `afterDays` days after
- * completion, with the default level, as defaulted 一事一评 ratings rated at completion + afterDays.
- * Set-based and idempotent (the unique transaction_id and NOT EXISTS leave rated ones alone).
+ * Rates up to `limit` completed transactions of the scan that have no rating, with the default
+ * level, as defaulted 一事一评 ratings rated at completion + afterDays. Set-based and idempotent (the
+ * unique transaction_id and NOT EXISTS leave rated ones alone).
  */
-export async function insertDefaultRatings(db: Executor, opts: { now: Date; afterDays: number; level: number; limit: number }): Promise<Row[]> {
+export async function insertDefaultRatings(db: Executor, opts: { now: Date; afterDays: number; level: number; limit: number; scan: DefaultScan }): Promise<Row[]> {
+  const scan = defaultScanFilter(opts.scan);
   const result = await sql<Row>`
     insert into ratings (transaction_id, unit_id, level, channel, origin, defaulted, rated_at, created_at, updated_at)
     select t.id, t.unit_id, ${opts.level}, 'per_matter', 'default', true,
            t.completed_at + make_interval(days => ${opts.afterDays}), ${opts.now}, ${opts.now}
     from service_transactions t
     where t.status = 'completed'
-      and t.completed_at <= ${opts.now}::timestamptz - make_interval(days => ${opts.afterDays})
       and not exists (select 1 from ratings r where r.transaction_id = t.id)
-    order by t.completed_at, t.id
+      and ${scan.where}
+    ${scan.order}
     limit ${opts.limit}
     on conflict (transaction_id) do nothing
     returning *
   `.execute(db);
   return result.rows;
+}
+
+/** The mark the last finished default-rating run left, if any. */
+export async function loadDefaultScanMark(db: Executor): Promise<DefaultScanMark | null> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', DEFAULT_SCAN_KEY).executeTakeFirst();
+  const v = row?.value as { completedThrough?: string; idThrough?: number } | undefined;
+  if (!v?.completedThrough || typeof v.idThrough !== 'number') return null;
+  return { completedThrough: new Date(v.completedThrough), idThrough: v.idThrough };
+}
+
+export async function saveDefaultScanMark(db: Executor, mark: DefaultScanMark): Promise<void> {
+  const value = JSON.stringify({ completedThrough: mark.completedThrough.toISOString(), idThrough: mark.idThrough });
+  await db.insertInto('meta').values({ key: DEFAULT_SCAN_KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+}
+
+/** The highest transaction id of the rows created before `before` (0 when none): a backward walk of the primary key. */
+export async function settledTransactionId(db: Executor, before: Date): Promise<number> {
+  const r = await sql<{ id: number }>`select id from service_transactions where created_at < ${before} order by id desc limit 1`.execute(db);
+  return r.rows.length ? Number(r.rows[0]!.id) : 0;
 }

@@ -44,7 +44,7 @@ export async function ratingsRoutes(app: FastifyInstance, opts: { ctx: AppContex
     async (request, reply) => reply.status(201).send(await submitPublicRating({ ...deps, writer }, request.body)),
   );
 
-  app.post<{ Body: { afterDays?: number; level?: number } }>(
+  app.post<{ Body: { afterDays?: number; level?: number; full?: boolean } }>(
     '/ratings/default-run',
     { schema: { tags: ['ratings'], summary: 'Apply the default rating to transactions unrated N days after completion (admin)', body: S.DefaultRunBody, response: { 200: S.DefaultRunResult } } },
     async (request) => runDefaultRatings(ctx.db, request.principal, settings.defaultRating, request.body ?? {}),

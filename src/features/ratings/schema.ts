@@ -33,10 +33,11 @@ export const DefaultRunBody = Type.Object(
   {
     afterDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
     level: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
+    full: Type.Optional(Type.Boolean({ description: 'look at every completed transaction, not only those since the last run (a late-reported completion)' })),
   },
   { additionalProperties: false },
 );
-export const DefaultRunResult = Type.Object({ rated: Type.Integer(), afterDays: Type.Integer(), level: Type.Integer(), ranAt: Type.String() });
+export const DefaultRunResult = Type.Object({ rated: Type.Integer(), afterDays: Type.Integer(), level: Type.Integer(), full: Type.Boolean(), ranAt: Type.String() });
 
 // ---- rectifications --------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import type { FieldCipher } from '../../lib/crypto.ts';
 import { conflict, validationFailed, type FieldError } from '../../lib/errors.ts';
 import { normalisePhone, phoneProblem } from '../../lib/identity.ts';
 import { authorize, type Principal } from '../auth/principal.ts';
+import { planDefaultScans, SETTLE_MS } from './default-scan.ts';
 import { recordLedger, type RatingsLedgerRecord } from './ledger.ts';
 import * as repo from './repo.ts';
 import { MAX_COMMENT, MAX_TAG, MAX_TAGS, type RatingBody } from './schema.ts';
@@ -209,32 +210,44 @@ export interface DefaultRatingOptions {
   level: number;
   /** Rows per transaction (default 5,000): keeps each transaction short on a big backlog. */
   batchSize?: number;
+  /** Look at every completed transaction, not only those since the last run's mark (default-scan.ts). */
+  full?: boolean;
 }
+
+const DAY_MS = 86_400_000;
 
 /**
  * The daily default-rating job (默认评价): every completed transaction without a rating `afterDays`
  * days after completion gets `level` with defaulted = true, rated at completion + afterDays.
- * Set-based, in batches, idempotent. Defaulted ratings never open a rectification.
+ * Set-based, in batches, idempotent. Defaulted ratings never open a rectification. A finished run
+ * leaves a mark so the next looks only at what may have changed since (default-scan.ts).
  */
 export async function applyDefaultRatings(db: Kysely<DB>, now: Date, opts: DefaultRatingOptions): Promise<{ rated: number }> {
   const limit = opts.batchSize ?? 5000;
+  const cutoff = new Date(now.getTime() - opts.afterDays * DAY_MS);
+  const settled = await repo.settledTransactionId(db, new Date(Date.now() - SETTLE_MS));
   let rated = 0;
-  for (;;) {
-    const n = await db.transaction().execute(async (trx) => {
-      const rows = await repo.insertDefaultRatings(trx, { now, afterDays: opts.afterDays, level: opts.level, limit });
-      await recordLedger(trx, ledgerRecords('rating', rows));
-      return rows.length;
-    });
-    rated += n;
-    if (n < limit) return { rated };
+  for (const scan of planDefaultScans(await repo.loadDefaultScanMark(db), cutoff, opts.full)) {
+    for (;;) {
+      const n = await db.transaction().execute(async (trx) => {
+        const rows = await repo.insertDefaultRatings(trx, { now, afterDays: opts.afterDays, level: opts.level, limit, scan });
+        await recordLedger(trx, ledgerRecords('rating', rows));
+        return rows.length;
+      });
+      rated += n;
+      if (n < limit) break;
+    }
   }
+  await repo.saveDefaultScanMark(db, { completedThrough: cutoff, idThrough: settled });
+  return { rated };
 }
 
 /** POST /api/ratings/default-run: an administrator runs the job now. */
-export async function runDefaultRatings(db: Kysely<DB>, principal: Principal | null, defaults: { afterDays: number; level: number }, body: { afterDays?: number; level?: number }, now = new Date()) {
+export async function runDefaultRatings(db: Kysely<DB>, principal: Principal | null, defaults: { afterDays: number; level: number }, body: { afterDays?: number; level?: number; full?: boolean }, now = new Date()) {
   authorize(principal, 'ratings.default_run');
   const afterDays = body.afterDays ?? defaults.afterDays;
   const level = body.level ?? defaults.level;
-  const { rated } = await applyDefaultRatings(db, now, { afterDays, level });
-  return { rated, afterDays, level, ranAt: now.toISOString() };
+  const full = body.full ?? false;
+  const { rated } = await applyDefaultRatings(db, now, { afterDays, level, full });
+  return { rated, afterDays, level, full, ranAt: now.toISOString() };
 }
