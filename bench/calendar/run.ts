@@ -4,14 +4,13 @@
 //   node bin/run-ts.mjs bench/calendar/run.ts [--rows 1000000] [--pg postgres://postgres@127.0.0.1:55432/postgres]
 //
 // Without --pg only PGlite is measured. With --pg a fresh database is created (and dropped) on that server.
-import crypto from 'node:crypto';
 import os from 'node:os';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { openPGlite, openPostgres, type Database } from '../../src/db/connection.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { loadCalendar, loadDefaultCalendar } from '../../src/features/calendar/service.ts';
 import { addWorkingDays, workingDaysBetween } from '../../src/features/calendar/working-days.ts';
+import { createScratchDatabase } from '../lib/scratch-db.ts';
 
 const arg = (name: string, fallback?: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -75,18 +74,12 @@ try {
 }
 
 if (pgUrl) {
-  const name = `probity_bench_calendar_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(pgUrl);
-  url.pathname = `/${name}`;
-  const database = openPostgres(url.toString());
+  const scratch = await createScratchDatabase(pgUrl, 'probity_bench_calendar');
+  const database = openPostgres(scratch.url);
   try {
     await run('PostgreSQL', database);
   } finally {
     await database.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await scratch.drop();
   }
 }

@@ -9,13 +9,13 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { openPostgres } from '../../src/db/connection.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { loadDemo } from '../../src/features/demo/service.ts';
 import { applyDefaultRatings } from '../../src/features/ratings/service.ts';
 import { FieldCipher } from '../../src/lib/crypto.ts';
 import { ensureSource } from '../../test/helpers/transactions.ts';
+import { createScratchDatabase } from '../lib/scratch-db.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,13 +27,8 @@ const rounds = Number(arg('rounds', '3'));
 const DAY = 86_400_000;
 const perDay = Math.round(rows / 1095);
 
-const name = `probity_bench_default_${crypto.randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: pgUrl });
-await admin.connect();
-await admin.query(`create database ${name}`);
-const url = new URL(pgUrl);
-url.pathname = `/${name}`;
-const database = openPostgres(url.toString());
+const scratch = await createScratchDatabase(pgUrl, 'probity_bench_default');
+const database = openPostgres(scratch.url);
 const db = database.db;
 try {
   await migrateToLatest(db);
@@ -83,6 +78,5 @@ try {
   console.log(`median: full ${median(times.full).toFixed(3)} s, daily ${median(times.daily).toFixed(3)} s`);
 } finally {
   await database.close();
-  await admin.query(`drop database ${name} with (force)`);
-  await admin.end();
+  await scratch.drop();
 }
