@@ -29,6 +29,9 @@ export type DefaultScan =
   | { kind: 'window'; after: Date; upTo: Date }
   | { kind: 'late'; idAbove: number; upTo: Date };
 
+/** A run's cutoff: transactions completed by then have had afterDays days to be rated. */
+export const defaultCutoff = (now: Date, afterDays: number) => new Date(now.getTime() - afterDays * DAY_MS);
+
 /** The scans of a run with this cutoff (now − afterDays), from the last run's mark (none: look at everything). */
 export function planDefaultScans(mark: DefaultScanMark | null, cutoff: Date, full = false): DefaultScan[] {
   if (!mark || full) return [{ kind: 'all', upTo: cutoff }];

@@ -7,7 +7,7 @@ import type { FieldCipher } from '../../lib/crypto.ts';
 import { conflict, validationFailed, type FieldError } from '../../lib/errors.ts';
 import { normalisePhone, phoneProblem } from '../../lib/identity.ts';
 import { authorize, type Principal } from '../auth/principal.ts';
-import { planDefaultScans, SETTLE_MS } from './default-scan.ts';
+import { defaultCutoff, planDefaultScans, SETTLE_MS } from './default-scan.ts';
 import { recordLedger, type RatingsLedgerRecord } from './ledger.ts';
 import * as repo from './repo.ts';
 import { MAX_COMMENT, MAX_TAG, MAX_TAGS, type RatingBody } from './schema.ts';
@@ -214,8 +214,6 @@ export interface DefaultRatingOptions {
   full?: boolean;
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * The daily default-rating job (默认评价): every completed transaction without a rating `afterDays`
  * days after completion gets `level` with defaulted = true, rated at completion + afterDays.
@@ -224,7 +222,7 @@ const DAY_MS = 86_400_000;
  */
 export async function applyDefaultRatings(db: Kysely<DB>, now: Date, opts: DefaultRatingOptions): Promise<{ rated: number }> {
   const limit = opts.batchSize ?? 5000;
-  const cutoff = new Date(now.getTime() - opts.afterDays * DAY_MS);
+  const cutoff = defaultCutoff(now, opts.afterDays);
   const settled = await repo.settledTransactionId(db, new Date(Date.now() - SETTLE_MS));
   let rated = 0;
   for (const scan of planDefaultScans(await repo.loadDefaultScanMark(db), cutoff, opts.full)) {
