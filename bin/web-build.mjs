@@ -30,6 +30,10 @@ if (process.argv.includes('--if-stale') && fs.existsSync(stamp) && fs.statSync(s
   process.exit(0);
 }
 
+// What is served is a production bundle whoever builds it. Under vitest (the e2e suite builds a stale
+// web/dist) NODE_ENV is 'test', and Vite would bake that in: antd's ids become the fixed 'test-id', so
+// every dialog is labelled by the same element and loses its accessible name.
+process.env.NODE_ENV = 'production';
 let vite;
 try {
   vite = await import('vite');
