@@ -183,6 +183,8 @@ describe('report with a photo → receipt → handler resolves → outcome on th
     await page.getByRole('menuitem', { name: '投诉举报案件' }).click();
     await page.getByTestId('case-entry').click();
     const entry = page.getByRole('dialog', { name: '登记来信、来电、来访' });
+    // The context asks for reduced motion; antd's transitions are then off (0s, not 0.2s).
+    expect(await page.getByTestId('case-entry-submit').evaluate((b) => getComputedStyle(b).transitionDuration)).toBe('0s');
     await entry.getByText('来电', { exact: true }).click();
     await entry.getByLabel('反映内容').fill('来电反映：不动产登记窗口要求提供与业务无关的证明材料');
     await entry.getByLabel('实名反映').click();

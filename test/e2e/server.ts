@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { onTestFailed } from 'vitest';
 
 export const SHOTS = path.resolve('test-results/e2e');
 export const CHROMIUM = process.env.PROBITY_CHROMIUM ?? '/usr/bin/chromium';
@@ -96,13 +97,34 @@ export function watchConsole(page: Page, problems: string[]) {
 }
 
 export async function newContext(browser: Browser, opts: { locale?: 'zh-CN' | 'en'; phone?: boolean } = {}): Promise<BrowserContext> {
-  const ctx = await browser.newContext(
-    opts.phone
+  // Reduced motion: the apps then run antd without animations, so no click lands on a dialog that is
+  // still zooming in (and the setting itself is exercised).
+  const ctx = await browser.newContext({
+    reducedMotion: 'reduce',
+    ...(opts.phone
       ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' }
-      : { viewport: { width: 1366, height: 900 }, locale: 'zh-CN' },
-  );
+      : { viewport: { width: 1366, height: 900 }, locale: 'zh-CN' }),
+  });
   if (opts.locale) await ctx.addInitScript((l) => localStorage.setItem('probity.locale', l), opts.locale);
+  onTestFailed(async ({ task }) => {
+    for (const [i, page] of ctx.pages().entries()) await reportPage(page, `FAILED-${task.name.replace(/\W+/g, '-').slice(0, 60)}-${i}`);
+  });
   return ctx;
+}
+
+/** What a page showed when its test failed, for a CI log that has nothing else: the address, the
+ * open dialogs with their accessible names, the visible text, and a screenshot beside the others. */
+async function reportPage(page: Page, name: string) {
+  if (page.isClosed()) return;
+  try {
+    await shot(page, name);
+    const dialogs = await page.getByRole('dialog').evaluateAll((ds) =>
+      ds.map((d) => `${d.getAttribute('aria-labelledby') ?? '-'} → ${(document.getElementById(d.getAttribute('aria-labelledby') ?? '')?.textContent ?? '').trim() || '(no name)'}`));
+    const text = (await page.locator('body').innerText({ timeout: 2000 })).replace(/\s+/g, ' ').slice(0, 1500);
+    console.log(`e2e failure: ${page.url()}\n  dialogs: ${dialogs.join('; ') || 'none'}\n  screenshot: ${path.join(SHOTS, `${name}.png`)}\n  text: ${text}`);
+  } catch (e) {
+    console.log(`e2e failure: ${page.url()} (could not describe the page: ${(e as Error).message})`);
+  }
 }
 
 export async function signIn(page: Page, url: string, username: string) {

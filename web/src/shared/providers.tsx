@@ -3,14 +3,30 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCNLocale from 'antd/locale/zh_CN';
-import { useState, type ReactNode } from 'react';
+import { useState, useSyncExternalStore, type ReactNode } from 'react';
 import { ApiError } from './api.ts';
 import { I18nProvider, useI18n } from './i18n/index.tsx';
 
+const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
+
+/** Whether the system asks for less motion; followed live, as the setting can change while a page is open. */
+function useReducedMotion(): boolean {
+  return useSyncExternalStore(
+    (changed) => {
+      const query = window.matchMedia(REDUCED_MOTION);
+      query.addEventListener('change', changed);
+      return () => query.removeEventListener('change', changed);
+    },
+    () => window.matchMedia(REDUCED_MOTION).matches,
+  );
+}
+
 function Antd({ children }: { children: ReactNode }) {
   const { locale } = useI18n();
+  // antd animates dialogs, menus and messages; someone who asked their system for less motion gets none.
+  const motion = !useReducedMotion();
   return (
-    <ConfigProvider locale={locale === 'en' ? enUS : zhCNLocale} theme={{ token: { colorPrimary: '#b71c1c', borderRadius: 6 } }}>
+    <ConfigProvider locale={locale === 'en' ? enUS : zhCNLocale} theme={{ token: { colorPrimary: '#b71c1c', borderRadius: 6, motion } }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );
