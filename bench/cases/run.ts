@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { cpuMark, cpuSince } from '../lib/cpu.ts';
+import { createScratchDatabase } from '../lib/scratch-db.ts';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openPostgres } from '../../src/db/connection.ts';
@@ -42,22 +43,13 @@ const PORT = 19000 + Math.floor(Math.random() * 1000);
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(', ');
 
 console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}; load average ${load()}`);
-const dbName = `probity_bench_cases_${crypto.randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: pgUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-console.log(`database: PostgreSQL ${(await admin.query('show server_version')).rows[0].server_version}, fresh database ${dbName}`);
-await admin.end();
-const url = new URL(pgUrl);
-url.pathname = `/${dbName}`;
-const databaseUrl = url.toString();
+const scratch = await createScratchDatabase(pgUrl, 'probity_bench_cases');
+console.log(`database: PostgreSQL ${await scratch.setting('server_version')}, fresh database ${scratch.name}`);
+const databaseUrl = scratch.url;
 let server: ChildProcess | undefined;
 async function cleanup() {
   server?.kill('SIGKILL');
-  const c = new pg.Client({ connectionString: pgUrl });
-  await c.connect();
-  await c.query(`drop database if exists ${dbName} with (force)`);
-  await c.end();
+  await scratch.drop();
 }
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))]!;
@@ -133,9 +125,9 @@ try {
       autocannon({ url: `${base}/api/public/cases`, method: 'POST', headers, body: payload, connections: CONNECTIONS, overallRate: RATE, duration: seconds }, (err, r) => (err ? reject(err) : resolve(r)));
     });
     await shoot(3);
-    const mark = cpuMark(server.pid!, dbName);
+    const mark = cpuMark(server.pid!, scratch.name);
     const r = await shoot(DURATION);
-    const cpu = cpuSince(server.pid!, dbName, mark, r.requests.total, 'submission');
+    const cpu = cpuSince(server.pid!, scratch.name, mark, r.requests.total, 'submission');
     if (profile.length) {
       server.kill('SIGINT');
       await new Promise((resolve) => server!.once('exit', resolve));

@@ -9,7 +9,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { openPGlite, openPostgres, type Database } from '../../src/db/connection.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { loadDemo } from '../../src/features/demo/service.ts';
@@ -18,6 +17,7 @@ import { writersFor } from '../../src/features/ingest/pipeline.ts';
 import { FieldCipher } from '../../src/lib/crypto.ts';
 import { writeStaffCsv } from '../../test/helpers/files.ts';
 import { hostProbe } from '../lib/cpu.ts';
+import { createScratchDatabase } from '../lib/scratch-db.ts';
 
 const arg = (name: string, fallback?: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -62,23 +62,14 @@ async function freshDatabase(kind: 'pglite' | 'postgres'): Promise<{ database: D
     // PGlite runs in this process: its CPU is the client's.
     return { database, serverCpu: async () => null, drop: async () => { await database.close(); fs.rmSync(dataDir, { recursive: true, force: true }); } };
   }
-  const name = `probity_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(pgUrl!);
-  url.pathname = `/${name}`;
-  const database = openPostgres(url.toString());
+  const scratch = await createScratchDatabase(pgUrl!, 'probity_bench');
+  const database = openPostgres(scratch.url);
   return {
     database,
-    serverCpu: async () => {
-      const pids = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [name]);
-      return new Map(pids.rows.map(({ pid }) => [pid, procCpu(pid)]));
-    },
+    serverCpu: async () => new Map((await scratch.backendPids()).map((pid) => [pid, procCpu(pid)])),
     drop: async () => {
       await database.close();
-      await admin.query(`drop database ${name} with (force)`);
-      await admin.end();
+      await scratch.drop();
     },
   };
 }

@@ -10,7 +10,6 @@ import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { openPGlite, openPostgres, type Database } from '../../src/db/connection.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { loadDemo } from '../../src/features/demo/service.ts';
@@ -18,6 +17,7 @@ import { importEvidence } from '../../src/features/ingest/cli.ts';
 import { ingestDepsFor } from '../../src/features/ingest/pipeline.ts';
 import { FieldCipher } from '../../src/lib/crypto.ts';
 import { writeTransactionsNdjson } from '../../test/helpers/ingest-files.ts';
+import { createScratchDatabase } from '../lib/scratch-db.ts';
 
 const arg = (name: string, fallback?: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,17 +37,9 @@ const cipher = new FieldCipher(crypto.randomBytes(32));
 let database: Database;
 let drop = async () => {};
 if (pgUrl) {
-  const name = `probity_profile_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(pgUrl);
-  url.pathname = `/${name}`;
-  database = openPostgres(url.toString());
-  drop = async () => {
-    await admin.query(`drop database ${name} with (force)`);
-    await admin.end();
-  };
+  const scratch = await createScratchDatabase(pgUrl, 'probity_profile');
+  database = openPostgres(scratch.url);
+  drop = () => scratch.drop();
 } else database = await openPGlite(path.join(dir, 'pgdata'));
 const kind = pgUrl ? 'postgres' : 'pglite';
 await migrateToLatest(database.db);

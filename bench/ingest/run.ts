@@ -29,6 +29,7 @@ import { ingestDepsFor } from '../../src/features/ingest/pipeline.ts';
 import { FieldCipher } from '../../src/lib/crypto.ts';
 import { writeTransactionsNdjson } from '../../test/helpers/ingest-files.ts';
 import { hostProbe } from '../lib/cpu.ts';
+import { createScratchDatabase } from '../lib/scratch-db.ts';
 
 const arg = (name: string, fallback?: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -129,17 +130,11 @@ async function freshPGlite(): Promise<Bench> {
 }
 
 async function freshPostgres(): Promise<Bench> {
-  const name = `probity_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(pgUrl!);
-  url.pathname = `/${name}`;
-  const database = openPostgres(url.toString());
+  const scratch = await createScratchDatabase(pgUrl!, 'probity_bench');
+  const database = openPostgres(scratch.url);
   const meter: CpuMeter = async () => {
-    const pids = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [name]);
     const server = new Map<number, number>();
-    for (const { pid } of pids.rows) {
+    for (const pid of await scratch.backendPids()) {
       const cpu = procCpu(pid);
       if (cpu !== undefined) server.set(pid, cpu);
     }
@@ -150,7 +145,7 @@ async function freshPostgres(): Promise<Bench> {
     meter,
     copy: async () => {
       await sameShape.execute(database.db);
-      const client = new pg.Client({ connectionString: url.toString() });
+      const client = new pg.Client({ connectionString: scratch.url });
       await client.connect();
       const tsv = path.join(dir, 'rows.copy');
       await pipeline(client.query(copyTo(`copy (select ${COLUMNS} from service_transactions) to stdout`)), fs.createWriteStream(tsv));
@@ -163,8 +158,7 @@ async function freshPostgres(): Promise<Bench> {
     },
     drop: async () => {
       await database.close();
-      await admin.query(`drop database ${name} with (force)`);
-      await admin.end();
+      await scratch.drop();
     },
   };
 }

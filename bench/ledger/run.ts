@@ -14,7 +14,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { openPGlite, openPostgres, type Database } from '../../src/db/connection.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { signCheckpoint } from '../../src/ledger/checkpoint.ts';
@@ -26,6 +25,7 @@ import * as store from '../../src/ledger/store.ts';
 import { TILE_WIDTH } from '../../src/ledger/tiles.ts';
 import { proofReader, readDeps } from '../../src/ledger/service.ts';
 import { appendEntries, proveInclusion, type TileReader, tileHashReader, verifyInclusion } from '../../src/ledger/tlog.ts';
+import { createScratchDatabase } from '../lib/scratch-db.ts';
 
 const arg = (name: string, fallback?: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -83,24 +83,15 @@ async function freshDatabase(kind: 'pglite' | 'postgres'): Promise<{ database: D
     await migrateToLatest(database.db);
     return { database, drop: async () => { await database.close(); fs.rmSync(dataDir, { recursive: true, force: true }); } };
   }
-  const name = `probity_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_URL!);
-  url.pathname = `/${name}`;
-  const database = openPostgres(url.toString(), { max: 4 });
+  const scratch = await createScratchDatabase(PG_URL!, 'probity_bench_ledger');
+  const database = openPostgres(scratch.url, { max: 4 });
   await migrateToLatest(database.db);
   return {
     database,
-    url: url.toString(),
+    url: scratch.url,
     drop: async () => {
       await database.close();
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      await scratch.drop();
     },
   };
 }

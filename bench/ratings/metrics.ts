@@ -8,7 +8,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { sql } from 'kysely';
-import pg from 'pg';
+import { createScratchDatabase } from '../lib/scratch-db.ts';
 import { openPostgres } from '../../src/db/connection.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { loadDemo } from '../../src/features/demo/service.ts';
@@ -24,14 +24,8 @@ const pgUrl = arg('pg', process.env.PROBITY_BENCH_PG ?? 'postgres://postgres@127
 const count = Number(arg('transactions', '1000000'));
 console.log(`machine: ${os.cpus().length} cores; node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
-const dbName = `probity_bench_metrics_${crypto.randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: pgUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-await admin.end();
-const url = new URL(pgUrl);
-url.pathname = `/${dbName}`;
-const database = openPostgres(url.toString());
+const scratch = await createScratchDatabase(pgUrl, 'probity_bench_metrics');
+const database = openPostgres(scratch.url);
 const db = database.db;
 try {
   let t0 = performance.now();
@@ -81,11 +75,8 @@ try {
 } finally {
   await database.close();
   if (process.argv.includes('--keep')) {
-    console.log(`kept database ${url}`);
+    console.log(`kept database ${scratch.url}`);
     process.exit(0);
   }
-  const cleanup = new pg.Client({ connectionString: pgUrl });
-  await cleanup.connect();
-  await cleanup.query(`drop database if exists ${dbName} with (force)`);
-  await cleanup.end();
+  await scratch.drop();
 }

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { cpuMark, cpuSince } from '../lib/cpu.ts';
+import { createScratchDatabase } from '../lib/scratch-db.ts';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openPostgres } from '../../src/db/connection.ts';
@@ -48,26 +49,14 @@ const code = (n: number) => `${PREFIX}${String(n).padStart(7, '0')}`;
 console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}`);
 
 // ---- database ----------------------------------------------------------------------------------
-const dbName = `probity_bench_ratings_${crypto.randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: pgUrl });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const serverVersion = (await admin.query('show server_version')).rows[0].server_version;
-const syncCommit = (await admin.query('show synchronous_commit')).rows[0].synchronous_commit;
-await admin.end();
-const url = new URL(pgUrl);
-url.pathname = `/${dbName}`;
-const databaseUrl = url.toString();
-console.log(`database: PostgreSQL ${serverVersion} (synchronous_commit=${syncCommit}), fresh database ${dbName}`);
+const scratch = await createScratchDatabase(pgUrl, 'probity_bench_ratings');
+const dbName = scratch.name;
+const databaseUrl = scratch.url;
+console.log(`database: PostgreSQL ${await scratch.setting('server_version')} (synchronous_commit=${await scratch.setting('synchronous_commit')}), fresh database ${dbName}`);
 
 // On any failure: stop the server and drop the database, then report.
 let serverForCleanup: ChildProcess | undefined;
-async function dropDatabase() {
-  const c = new pg.Client({ connectionString: pgUrl });
-  await c.connect();
-  await c.query(`drop database if exists ${dbName} with (force)`);
-  await c.end();
-}
+const dropDatabase = () => scratch.drop();
 process.on('uncaughtException', async (err) => {
   console.error(`bench failed: ${err.message}`);
   serverForCleanup?.kill('SIGKILL');

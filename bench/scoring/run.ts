@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { sql } from 'kysely';
-import pg from 'pg';
+import { createScratchDatabase } from '../lib/scratch-db.ts';
 import { openPostgres } from '../../src/db/connection.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { loadDemo } from '../../src/features/demo/service.ts';
@@ -46,13 +46,8 @@ const secs = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
 console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version} ${[...process.execArgv, process.env.NODE_OPTIONS ?? ''].filter((a) => a.includes('semi-space')).join(' ') || '(default young generation)'}; load average ${load()}`);
 
 const reuse = arg('reuse');
-const dbName = reuse ?? `probity_bench_scoring_${crypto.randomBytes(4).toString('hex')}`;
-if (!reuse) {
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  await admin.end();
-}
+const scratch = reuse ? null : await createScratchDatabase(pgUrl, 'probity_bench_scoring');
+const dbName = scratch?.name ?? reuse!;
 const url = new URL(pgUrl);
 url.pathname = `/${dbName}`;
 const database = openPostgres(url.toString());
@@ -237,12 +232,9 @@ try {
 } finally {
   fs.rmSync(exportDir, { recursive: true, force: true });
   await database.close();
-  if (!process.argv.includes('--keep') && !reuse) {
-    const cleanup = new pg.Client({ connectionString: pgUrl });
-    await cleanup.connect();
-    await cleanup.query(`drop database if exists ${dbName} with (force)`);
-    await cleanup.end();
-  } else {
+  if (scratch && !process.argv.includes('--keep')) await scratch.drop();
+  else {
     console.log(`kept database ${dbName}`);
+    process.exit(0);
   }
 }
