@@ -8,18 +8,15 @@ import { ApiError } from './api.ts';
 import { I18nProvider, useI18n } from './i18n/index.tsx';
 
 const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
+const onMotionSetting = (changed: () => void) => {
+  const query = window.matchMedia(REDUCED_MOTION);
+  query.addEventListener('change', changed);
+  return () => query.removeEventListener('change', changed);
+};
+const reducedMotion = () => window.matchMedia(REDUCED_MOTION).matches;
 
 /** Whether the system asks for less motion; followed live, as the setting can change while a page is open. */
-function useReducedMotion(): boolean {
-  return useSyncExternalStore(
-    (changed) => {
-      const query = window.matchMedia(REDUCED_MOTION);
-      query.addEventListener('change', changed);
-      return () => query.removeEventListener('change', changed);
-    },
-    () => window.matchMedia(REDUCED_MOTION).matches,
-  );
-}
+const useReducedMotion = () => useSyncExternalStore(onMotionSetting, reducedMotion);
 
 function Antd({ children }: { children: ReactNode }) {
   const { locale } = useI18n();
