@@ -3,7 +3,7 @@
 // job, read, check, resolve codes, write in batches), then ingested again (which must change
 // nothing), and beside it raw COPY of the same good rows into a same-shaped table in that database.
 //
-//   node bin/run-ts.mjs bench/ingest/run.ts [--rows 1000000] [--runs 3] [--pg postgres://...] [--only pglite|postgres] [--file F] [--worker on|off]
+//   node bin/run-ts.mjs bench/ingest/run.ts [--rows 1000000] [--runs 3] [--pg postgres://...] [--only pglite|postgres] [--file F] [--worker on|off] [--batch N]
 //
 // Without --pg only PGlite is measured. With --pg a fresh database is created on that server per run.
 // Besides wall-clock rates it prints the CPU time spent (this process, plus on PostgreSQL the server
@@ -41,6 +41,8 @@ const pgUrl = arg('pg');
 const only = arg('only');
 // --worker off|on: read and check on the main thread, or on a worker thread (default: as the CLI decides: PGlite, by file size).
 const worker = arg('worker') === undefined ? undefined : arg('worker') === 'on';
+// --batch N: records per batch (default: the CLI's, DEFAULT_BATCH).
+const batchSize = arg('batch') === undefined ? undefined : Number(arg('batch'));
 const STAFF = 2000;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'probity-bench-ingest-'));
@@ -164,7 +166,7 @@ async function freshPostgres(): Promise<Bench> {
 }
 
 async function ingest(bench: Bench, kind: 'pglite' | 'postgres') {
-  return measure(bench.meter, () => importEvidence(ingestDepsFor(kind, bench.db, cipher), 'transactions', file, { source: 'bench-platform', worker }));
+  return measure(bench.meter, () => importEvidence(ingestDepsFor(kind, bench.db, cipher), 'transactions', file, { source: 'bench-platform', worker, ...(batchSize ? { batchSize } : {}) }));
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
