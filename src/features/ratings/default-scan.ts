@@ -36,16 +36,15 @@ export const defaultCutoff = (now: Date, afterDays: number) => new Date(now.getT
 export function planDefaultScans(mark: DefaultScanMark | null, cutoff: Date, full = false): DefaultScan[] {
   if (!mark || full) return [{ kind: 'all', upTo: cutoff }];
   const after = new Date(mark.completedThrough.getTime() - WINDOW_MARGIN_DAYS * DAY_MS);
-  const below = after.getTime() < cutoff.getTime() ? after : cutoff;
-  const scans: DefaultScan[] = [];
-  if (after.getTime() < cutoff.getTime()) scans.push({ kind: 'window', after, upTo: cutoff });
-  scans.push({ kind: 'late', idAbove: mark.idThrough, upTo: below });
-  return scans;
+  // A cutoff before the window (afterDays raised by more than the margin) leaves only the late rows.
+  if (after.getTime() >= cutoff.getTime()) return [{ kind: 'late', idAbove: mark.idThrough, upTo: cutoff }];
+  return [{ kind: 'window', after, upTo: cutoff }, { kind: 'late', idAbove: mark.idThrough, upTo: after }];
 }
 
 /**
- * The id below which every transaction is committed at a run's start: the highest id of the rows
- * created at least SETTLE_MS before it. Ids are drawn when a row is written, so a row with a lower id
- * that is not yet visible belongs to a transaction older than SETTLE_MS (ingest batches take seconds).
+ * How old a row must be for the run to trust that every lower id is committed: the mark's idThrough
+ * is the highest id of the rows created at least this long before the run. Ids are drawn when a row
+ * is written, so a lower id not yet visible would belong to a transaction open for longer than this
+ * (ingest batches take seconds).
  */
 export const SETTLE_MS = 3_600_000;
