@@ -4,7 +4,6 @@
 //   node bin/run-ts.mjs bench/import/run.ts [--rows 100000] [--runs 3] [--pg postgres://...] [--only pglite|postgres]
 //
 // Without --pg only PGlite is measured. With --pg a fresh database is created on that server per run.
-import { execSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +16,7 @@ import { writersFor } from '../../src/features/ingest/pipeline.ts';
 import { FieldCipher } from '../../src/lib/crypto.ts';
 import { writeStaffCsv } from '../../test/helpers/files.ts';
 import { hostProbe } from '../lib/cpu.ts';
+import { clientCpu, mainThreadCpu, procCpu } from '../lib/meter.ts';
 import { createScratchDatabase } from '../lib/scratch-db.ts';
 
 const arg = (name: string, fallback?: string) => {
@@ -34,25 +34,7 @@ const cipher = new FieldCipher(crypto.randomBytes(32));
 
 // CPU seconds, beside wall clock, because other work on a shared machine slows the wall clock: this
 // process, plus on PostgreSQL the server processes of the bench database (read from /proc).
-const TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
-const clientCpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-function procCpu(pid: number, file = `/proc/${pid}/stat`): number {
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const stat = fs.readFileSync(file, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICKS;
-  } catch {
-    return 0; // not on this machine, or gone
-  }
-}
-// The main thread alone (its task's stat; the process figure includes the sealing worker's thread):
-// on a quiet machine the wall clock can be no shorter than this thread's CPU time.
-const mainThreadCpu = () => procCpu(process.pid, `/proc/self/task/${process.pid}/stat`);
 type ServerCpu = () => Promise<Map<number, number> | null>;
 
 async function freshDatabase(kind: 'pglite' | 'postgres'): Promise<{ database: Database; serverCpu: ServerCpu; drop: () => Promise<void> }> {
@@ -66,7 +48,7 @@ async function freshDatabase(kind: 'pglite' | 'postgres'): Promise<{ database: D
   const database = openPostgres(scratch.url);
   return {
     database,
-    serverCpu: async () => new Map((await scratch.backendPids()).map((pid) => [pid, procCpu(pid)])),
+    serverCpu: async () => new Map((await scratch.backendPids()).map((pid) => [pid, procCpu(pid) ?? 0])),
     drop: async () => {
       await database.close();
       await scratch.drop();

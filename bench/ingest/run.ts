@@ -9,7 +9,6 @@
 // Besides wall-clock rates it prints the CPU time spent (this process, plus on PostgreSQL the server
 // processes of the bench database, read from /proc), since other work on a shared machine slows the
 // wall clock but not the work done per line.
-import { execSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +28,7 @@ import { ingestDepsFor } from '../../src/features/ingest/pipeline.ts';
 import { FieldCipher } from '../../src/lib/crypto.ts';
 import { writeTransactionsNdjson } from '../../test/helpers/ingest-files.ts';
 import { hostProbe } from '../lib/cpu.ts';
+import { cpuOf, cpuText, inProcessMeter, measure, postgresMeter, type CpuMeter, type Spent } from '../lib/meter.ts';
 import { createScratchDatabase } from '../lib/scratch-db.ts';
 
 const arg = (name: string, fallback?: string) => {
@@ -55,47 +55,7 @@ const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 // Other work on the machine shows in the load average: it is printed with every run.
 console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}; load average ${load()}; host probe ${hostProbe().toFixed(2)} s (lib/cpu.ts)`);
 const cipher = new FieldCipher(crypto.randomBytes(32));
-const TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
-
 const COLUMNS = 'source_id, external_id, transaction_code, service_item_id, unit_id, handler_staff_id, channel, status, accepted_at, completed_at, promised_days, content_hash';
-
-/** CPU seconds used so far: this process, plus (PostgreSQL) the live server processes of one database. */
-type CpuMeter = () => Promise<{ client: number; main: number; server: Map<number, number> }>;
-
-const clientCpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-
-/** CPU seconds of this process's main thread alone (on PGlite the database runs there), from /proc. */
-const mainThreadCpu = () => procCpu(process.pid, `/proc/self/task/${process.pid}/stat`) ?? 0;
-
-function procCpu(pid: number, file = `/proc/${pid}/stat`): number | undefined {
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const stat = fs.readFileSync(file, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICKS;
-  } catch {
-    return undefined; // not on this machine, or gone
-  }
-}
-
-interface Spent { seconds: number; client: number; main: number; server: number | null }
-
-async function measure<T>(meter: CpuMeter, fn: () => Promise<T>): Promise<T & { spent: Spent }> {
-  const before = await meter();
-  const started = performance.now();
-  const result = await fn();
-  const seconds = (performance.now() - started) / 1000;
-  const after = await meter();
-  let server: number | null = null;
-  if (after.server.size) {
-    server = 0;
-    for (const [pid, cpu] of after.server) server += cpu - (before.server.get(pid) ?? 0);
-  }
-  return { ...result, spent: { seconds, client: after.client - before.client, main: after.main - before.main, server } };
-}
 
 interface Bench {
   db: Kysely<DB>;
@@ -112,7 +72,7 @@ async function freshPGlite(): Promise<Bench> {
   const client = new PGlite(path.join(dataDir, 'pgdata'));
   await client.waitReady;
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
-  const meter: CpuMeter = async () => ({ client: clientCpu(), main: mainThreadCpu(), server: new Map() }); // the database runs in this process
+  const meter = inProcessMeter;
   return {
     db,
     meter,
@@ -134,14 +94,7 @@ async function freshPGlite(): Promise<Bench> {
 async function freshPostgres(): Promise<Bench> {
   const scratch = await createScratchDatabase(pgUrl!, 'probity_bench');
   const database = openPostgres(scratch.url);
-  const meter: CpuMeter = async () => {
-    const server = new Map<number, number>();
-    for (const pid of await scratch.backendPids()) {
-      const cpu = procCpu(pid);
-      if (cpu !== undefined) server.set(pid, cpu);
-    }
-    return { client: clientCpu(), main: mainThreadCpu(), server };
-  };
+  const meter = postgresMeter(scratch);
   return {
     db: database.db,
     meter,
@@ -166,14 +119,11 @@ async function freshPostgres(): Promise<Bench> {
 }
 
 async function ingest(bench: Bench, kind: 'pglite' | 'postgres') {
-  return measure(bench.meter, () => importEvidence(ingestDepsFor(kind, bench.db, cipher), 'transactions', file, { source: 'bench-platform', worker, ...(batchSize ? { batchSize } : {}) }));
+  const { result, spent } = await measure(bench.meter, () => importEvidence(ingestDepsFor(kind, bench.db, cipher), 'transactions', file, { source: 'bench-platform', worker, ...(batchSize ? { batchSize } : {}) }));
+  return { job: result.job, spent };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const cpuOf = (s: Spent) => s.client + (s.server ?? 0);
-const cpuText = (s: Spent, n: number, unit: string) =>
-  `CPU ${s.server === null ? `${s.client.toFixed(1)} s` : `${s.client.toFixed(1)} s client + ${s.server.toFixed(1)} s server`} = ${(n / cpuOf(s)).toFixed(0)} ${unit} per CPU-second` +
-  `; main thread ${s.main.toFixed(1)} s`;
 const kinds = (pgUrl ? (['pglite', 'postgres'] as const) : (['pglite'] as const)).filter((k) => !only || k === only);
 
 for (const kind of kinds) {
