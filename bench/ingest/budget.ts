@@ -126,6 +126,7 @@ async function writePathByCopy(clients: pg.Client[], sourceId: number, rows: rep
   await Promise.all(clients.map(writer));
 }
 
+/** n connections to the scratch database, open before a measurement starts. */
 async function connected(scratch: ScratchDatabase, n: number): Promise<pg.Client[]> {
   return Promise.all(Array.from({ length: n }, async () => {
     const client = new pg.Client({ connectionString: scratch.url });
@@ -134,6 +135,7 @@ async function connected(scratch: ScratchDatabase, n: number): Promise<pg.Client
   }));
 }
 
+/** The transactions stored, after a write path. */
 async function scratchCount(scratch: ScratchDatabase): Promise<number> {
   const client = new pg.Client({ connectionString: scratch.url });
   await client.connect();
