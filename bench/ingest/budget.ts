@@ -19,7 +19,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom } from 'pg-copy-streams';
 import { openPostgres } from '../../src/db/connection.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { loadDemo } from '../../src/features/demo/service.ts';
@@ -32,8 +32,9 @@ import * as repo from '../../src/features/ingest/repo.ts';
 import { FieldCipher } from '../../src/lib/crypto.ts';
 import { writeTransactionsNdjson } from '../../test/helpers/ingest-files.ts';
 import { hostProbe } from '../lib/cpu.ts';
-import { cpuOf, cpuText, measure, postgresMeter, type Spent } from '../lib/meter.ts';
+import { cpuOf, cpuText, measure, postgresMeter } from '../lib/meter.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../lib/scratch-db.ts';
+import { rawCopyPostgres } from './raw-copy.ts';
 
 const arg = (name: string, fallback?: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -146,26 +147,6 @@ async function scratchCount(scratch: ScratchDatabase): Promise<number> {
   }
 }
 
-const COLUMNS = 'source_id, external_id, transaction_code, service_item_id, unit_id, handler_staff_id, channel, status, accepted_at, completed_at, promised_days, content_hash';
-
-/** Raw COPY of the stored rows into a same-shaped table. */
-async function rawCopy(scratch: ScratchDatabase): Promise<{ rows: number; spent: Spent }> {
-  const client = new pg.Client({ connectionString: scratch.url });
-  await client.connect();
-  try {
-    await client.query('create table copy_target (like service_transactions including all)');
-    const tsv = path.join(dir, 'rows.copy');
-    await pipeline(client.query(copyTo(`copy (select ${COLUMNS} from service_transactions) to stdout`)), fs.createWriteStream(tsv));
-    const { spent } = await measure(postgresMeter(scratch), () =>
-      pipeline(fs.createReadStream(tsv, { highWaterMark: 1 << 20 }), client.query(copyFrom(`copy copy_target (${COLUMNS}) from stdin`))));
-    fs.rmSync(tsv, { force: true });
-    const n = await client.query<{ n: number }>('select count(*)::int as n from copy_target');
-    return { rows: n.rows[0]!.n, spent };
-  } finally {
-    await client.end();
-  }
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const perMillion = (cpu: number, n: number) => (cpu * 1e6) / n;
 const sums = { reading: [] as number[], ingest: [] as number[], writeClient: [] as number[], writeServer: [] as number[], restClient: [] as number[], restServer: [] as number[], copy: [] as number[], ingestRate: [] as number[], writeRate: [] as number[], copyRate: [] as number[] };
@@ -196,7 +177,7 @@ for (let run = 1; run <= runs; run++) {
     });
     await Promise.all(copiers.map((c) => c.end()));
     if (write.result !== made.good) throw new Error(`write path wrote ${write.result}, not ${made.good}`);
-    const copy = await rawCopy(scratch);
+    const copy = await rawCopyPostgres(scratch.url, meter, dir);
     if (copy.rows !== made.good) throw new Error(`COPY stored ${copy.rows} rows, not ${made.good}`);
 
     const ingestCpu = perMillion(cpuOf(ingest.spent), lines);

@@ -13,11 +13,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, sql } from 'kysely';
-import pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { Kysely } from 'kysely';
 import { openPostgres } from '../../src/db/connection.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { PGliteDialect } from '../../src/db/pglite-dialect.ts';
@@ -30,6 +27,7 @@ import { writeTransactionsNdjson } from '../../test/helpers/ingest-files.ts';
 import { hostProbe } from '../lib/cpu.ts';
 import { cpuOf, cpuText, inProcessMeter, measure, postgresMeter, type CpuMeter, type Spent } from '../lib/meter.ts';
 import { createScratchDatabase } from '../lib/scratch-db.ts';
+import { COPY_COLUMNS, rawCopyPostgres, SAME_SHAPE } from './raw-copy.ts';
 
 const arg = (name: string, fallback?: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,7 +53,6 @@ const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 // Other work on the machine shows in the load average: it is printed with every run.
 console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}; load average ${load()}; host probe ${hostProbe().toFixed(2)} s (lib/cpu.ts)`);
 const cipher = new FieldCipher(crypto.randomBytes(32));
-const COLUMNS = 'source_id, external_id, transaction_code, service_item_id, unit_id, handler_staff_id, channel, status, accepted_at, completed_at, promised_days, content_hash';
 
 interface Bench {
   db: Kysely<DB>;
@@ -65,7 +62,6 @@ interface Bench {
   drop: () => Promise<void>;
 }
 
-const sameShape = sql`create table copy_target (like service_transactions including all)`;
 
 async function freshPGlite(): Promise<Bench> {
   const dataDir = fs.mkdtempSync(path.join(dir, 'pglite-'));
@@ -77,10 +73,10 @@ async function freshPGlite(): Promise<Bench> {
     db,
     meter,
     copy: async () => {
-      await sameShape.execute(db);
-      const out = await client.query(`copy (select ${COLUMNS} from service_transactions) to '/dev/blob'`);
+      await client.query(SAME_SHAPE);
+      const out = await client.query(`copy (select ${COPY_COLUMNS} from service_transactions) to '/dev/blob'`);
       const blob = out.blob!;
-      const { spent } = await measure(meter, async () => client.query(`copy copy_target (${COLUMNS}) from '/dev/blob'`, [], { blob }));
+      const { spent } = await measure(meter, async () => client.query(`copy copy_target (${COPY_COLUMNS}) from '/dev/blob'`, [], { blob }));
       const n = await client.query<{ n: number }>('select count(*)::int as n from copy_target');
       return { rows: n.rows[0]!.n, spent };
     },
@@ -98,19 +94,7 @@ async function freshPostgres(): Promise<Bench> {
   return {
     db: database.db,
     meter,
-    copy: async () => {
-      await sameShape.execute(database.db);
-      const client = new pg.Client({ connectionString: scratch.url });
-      await client.connect();
-      const tsv = path.join(dir, 'rows.copy');
-      await pipeline(client.query(copyTo(`copy (select ${COLUMNS} from service_transactions) to stdout`)), fs.createWriteStream(tsv));
-      const { spent } = await measure(meter, () =>
-        pipeline(fs.createReadStream(tsv, { highWaterMark: 1 << 20 }), client.query(copyFrom(`copy copy_target (${COLUMNS}) from stdin`))));
-      const n = await client.query<{ n: number }>('select count(*)::int as n from copy_target');
-      await client.end();
-      fs.rmSync(tsv, { force: true });
-      return { rows: n.rows[0]!.n, spent };
-    },
+    copy: () => rawCopyPostgres(scratch.url, meter, dir),
     drop: async () => {
       await database.close();
       await scratch.drop();
